@@ -1,0 +1,32 @@
+import uuid
+
+from apps.core import context
+
+
+class RequestContextMiddleware:
+    """Binds the request id, client address and user agent for the audit trail and the logs.
+
+    The address is REMOTE_ADDR: behind a reverse proxy, the proxy must set it (see README,
+    "Running behind a proxy"); a client-supplied X-Forwarded-For is never trusted here.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request_id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex
+        user = getattr(request, "user", None)
+        token = context.bind(
+            context.ActionContext(
+                request_id=request_id,
+                ip_address=request.META.get("REMOTE_ADDR"),
+                user_agent=request.headers.get("User-Agent", "")[:400],
+                user_id=user.pk if user is not None and user.is_authenticated else None,
+            )
+        )
+        try:
+            response = self.get_response(request)
+        finally:
+            context.reset(token)
+        response["X-Request-ID"] = request_id
+        return response

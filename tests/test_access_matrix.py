@@ -1,0 +1,224 @@
+"""Every URL x every role gives the expected answer; a URL missing from the matrix fails the suite.
+
+Expected codes: 200 OK, 302 redirect (to login for anonymous, to the registration status for a
+producer whose company is not verified), 403 role not allowed, 404 object of another company,
+405 method not allowed, 401 API without credentials.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from apps.accounts.models import Invitation
+from tests.factories import make_producer
+
+ROLES = [
+    "anonymous",
+    "producer_admin",
+    "producer",
+    "other_producer",
+    "pending_producer",
+    "reviewer",
+    "approver",
+    "auditor",
+    "administrator",
+]
+AUTHORITY = {"reviewer": 200, "approver": 200, "auditor": 200, "administrator": 200}
+PRODUCERS_403 = {
+    "producer_admin": 403,
+    "producer": 403,
+    "other_producer": 403,
+    "pending_producer": 403,
+}
+OFFICIALS_403 = {"reviewer": 403, "approver": 403, "auditor": 403, "administrator": 403}
+
+
+@dataclass
+class Case:
+    url: callable  # (world) -> str
+    expected: dict  # role -> status; "*" is the default
+    method: str = "get"
+    data: dict = field(default_factory=dict)
+
+    def status_for(self, role: str) -> int:
+        return self.expected[role] if role in self.expected else self.expected["*"]
+
+
+class World:
+    """The objects that URLs point at, created once per test."""
+
+    def __init__(self, users, company, other_company):
+        self.users = users
+        self.company = company
+        self.other_company = other_company
+        self.colleague = make_producer(company, email="colleague@company.test")
+        self.invitation = Invitation.objects.create(
+            organisation=company,
+            email="new@company.test",
+            role="producer_staff",
+            token_hash=Invitation.hash_token("tok"),
+            invited_by=users["producer_admin"],
+            expires_at="2099-01-01T00:00Z",
+        )
+        self.token = self.users["producer_admin"].api_tokens.create(
+            name="erp", prefix="rt_x", key_hash="0" * 64
+        )
+
+
+LOGIN = {"anonymous": 302}
+MATRIX: dict[str, Case] = {
+    "core:home": Case(lambda w: reverse("core:home"), {**LOGIN, "pending_producer": 302, "*": 200}),
+    "healthz": Case(lambda w: reverse("healthz"), {"*": 200}),
+    "accounts:login": Case(lambda w: reverse("accounts:login"), {"anonymous": 200, "*": 302}),
+    "accounts:logout": Case(lambda w: reverse("accounts:logout"), {"*": 302}, method="post"),
+    "accounts:password_change": Case(
+        lambda w: reverse("accounts:password_change"), {**LOGIN, "*": 200}
+    ),
+    "accounts:password_reset": Case(lambda w: reverse("accounts:password_reset"), {"*": 200}),
+    "accounts:password_reset_done": Case(
+        lambda w: reverse("accounts:password_reset_done"), {"*": 200}
+    ),
+    "accounts:password_reset_confirm": Case(
+        lambda w: reverse("accounts:password_reset_confirm", args=["MQ", "bad-token"]), {"*": 200}
+    ),
+    "accounts:password_reset_complete": Case(
+        lambda w: reverse("accounts:password_reset_complete"), {"*": 200}
+    ),
+    "accounts:register": Case(lambda w: reverse("accounts:register"), {"anonymous": 200, "*": 302}),
+    "accounts:registration_status": Case(
+        lambda w: reverse("accounts:registration_status"),
+        {
+            **LOGIN,
+            "producer_admin": 200,
+            "producer": 200,
+            "other_producer": 200,
+            "pending_producer": 200,
+            "*": 302,
+        },
+    ),
+    "accounts:invitation_accept": Case(
+        lambda w: reverse("accounts:invitation_accept", args=["tok"]), {"*": 200}
+    ),
+    "accounts:set_language": Case(
+        lambda w: reverse("accounts:set_language"),
+        {"*": 302},
+        method="post",
+        data={"language": "en"},
+    ),
+    "accounts:team": Case(
+        lambda w: reverse("accounts:team"),
+        {**LOGIN, "producer_admin": 200, "other_producer": 200, "pending_producer": 302, "*": 403},
+    ),
+    "accounts:member_toggle": Case(
+        lambda w: reverse("accounts:member_toggle", args=[w.colleague.pk]),
+        {**LOGIN, "producer_admin": 302, "other_producer": 404, "pending_producer": 302, "*": 403},
+        method="post",
+        data={"active": "0"},
+    ),
+    "accounts:invitation_revoke": Case(
+        lambda w: reverse("accounts:invitation_revoke", args=[w.invitation.pk]),
+        {**LOGIN, "producer_admin": 302, "other_producer": 404, "pending_producer": 302, "*": 403},
+        method="post",
+    ),
+    "accounts:organisation_list": Case(
+        lambda w: reverse("accounts:organisation_list"), {**LOGIN, **PRODUCERS_403, **AUTHORITY}
+    ),
+    "accounts:organisation_detail": Case(
+        lambda w: reverse("accounts:organisation_detail", args=[w.company.pk]),
+        {**LOGIN, **PRODUCERS_403, **AUTHORITY},
+    ),
+    "accounts:official_list": Case(
+        lambda w: reverse("accounts:official_list"),
+        {**LOGIN, "administrator": 200, "pending_producer": 403, "*": 403},
+    ),
+    "accounts:official_toggle": Case(
+        lambda w: reverse("accounts:official_toggle", args=[w.users["reviewer"].pk]),
+        {**LOGIN, "administrator": 302, "*": 403},
+        method="post",
+        data={"active": "0"},
+    ),
+    "accounts:token_list": Case(
+        lambda w: reverse("accounts:token_list"), {**LOGIN, "pending_producer": 302, "*": 200}
+    ),
+    "accounts:token_revoke": Case(
+        lambda w: reverse("accounts:token_revoke", args=[w.token.pk]),
+        {**LOGIN, "producer_admin": 302, "pending_producer": 302, "*": 404},
+        method="post",
+    ),
+    "audit:event_list": Case(
+        lambda w: reverse("audit:event_list"),
+        {**LOGIN, "auditor": 200, "administrator": 200, "pending_producer": 403, "*": 403},
+    ),
+    "api:api-root": Case(lambda w: reverse("api:api-root"), {"anonymous": 401, "*": 403}),
+    "api:me": Case(lambda w: reverse("api:me"), {"anonymous": 401, "*": 200}),
+    "api:organisation-list": Case(
+        lambda w: reverse("api:organisation-list"),
+        {"anonymous": 401, "pending_producer": 403, "*": 200},
+    ),
+    "api:organisation-detail": Case(
+        lambda w: reverse("api:organisation-detail", args=[w.company.pk]),
+        {"anonymous": 401, "other_producer": 404, "pending_producer": 403, "*": 200},
+    ),
+    "api-schema": Case(lambda w: reverse("api-schema"), {"anonymous": 401, "*": 200}),
+    "api-docs": Case(lambda w: reverse("api-docs"), {"anonymous": 401, "*": 200}),
+}
+# The admin is Django's own; tests/core/test_admin.py checks who may enter it.
+IGNORED_NAMESPACES = {"admin"}
+
+
+def _all_url_names(resolver=None, namespace="") -> set[str]:
+    names = set()
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or ""
+            if ns in IGNORED_NAMESPACES:
+                continue
+            prefix = f"{namespace}{ns}:" if ns else namespace
+            names |= _all_url_names(entry, prefix)
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.add(namespace + entry.name)
+    return names
+
+
+def test_every_url_is_in_the_access_matrix():
+    missing = {n for n in _all_url_names() if not n.endswith("-format")} - set(MATRIX)
+    assert not missing, f"Add these URLs to the access matrix: {sorted(missing)}"
+
+
+@pytest.fixture
+def world(
+    producer_admin,
+    producer,
+    other_producer,
+    pending_producer,
+    reviewer,
+    approver,
+    auditor,
+    administrator,
+    company,
+    other_company,
+):
+    users = {
+        "anonymous": None,
+        "producer_admin": producer_admin,
+        "producer": producer,
+        "other_producer": other_producer,
+        "pending_producer": pending_producer,
+        "reviewer": reviewer,
+        "approver": approver,
+        "auditor": auditor,
+        "administrator": administrator,
+    }
+    return World(users, company, other_company)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_url_answers_role_as_expected(name, role, world, client_for):
+    case = MATRIX[name]
+    client = client_for(world.users[role])
+    response = getattr(client, case.method)(case.url(world), case.data)
+    assert response.status_code == case.status_for(role), (
+        f"{case.method.upper()} {name} as {role}: {response.status_code}"
+    )

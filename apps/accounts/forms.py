@@ -103,12 +103,25 @@ class InvitationAcceptForm(forms.Form):
 
 
 class OrganisationActionForm(forms.Form):
-    action = forms.ChoiceField(
-        choices=[("verify", _("Verify")), ("suspend", _("Suspend")), ("reinstate", _("Reinstate"))]
-    )
+    """Offers only the actions that the company's current status allows."""
+
+    ACTIONS = {
+        "pending": [("verify", _("Verify")), ("suspend", _("Suspend"))],
+        "verified": [("suspend", _("Suspend"))],
+        "suspended": [("reinstate", _("Reinstate"))],
+    }
+
+    action = forms.ChoiceField(label=_("Action"))
     reason = forms.CharField(
-        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required for a suspension; shown to the company."),
     )
+
+    def __init__(self, *args, status: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = self.ACTIONS.get(status, [])
 
 
 class OfficialForm(forms.Form):

@@ -277,8 +277,6 @@ def member_set_active(*, actor: User, member: User, active: bool) -> User:
     locked = User.objects.select_for_update().get(pk=member.pk)
     if locked.is_active == active:
         return locked
-    if not active and _is_last_active_admin(locked):
-        raise DomainError(_("The company needs at least one active administrator."))
     locked.is_active = active
     locked.save(update_fields=["is_active"])
     audit_record(
@@ -288,21 +286,6 @@ def member_set_active(*, actor: User, member: User, active: bool) -> User:
         changes={"is_active": [not active, active]},
     )
     return locked
-
-
-def _is_last_active_admin(user: User) -> bool:
-    membership = getattr(user, "membership", None)
-    if membership is None or membership.role != Role.PRODUCER_ADMIN:
-        return False
-    return (
-        not Membership.objects.filter(
-            organisation_id=membership.organisation_id,
-            role=Role.PRODUCER_ADMIN,
-            user__is_active=True,
-        )
-        .exclude(user=user)
-        .exists()
-    )
 
 
 @transaction.atomic

@@ -36,10 +36,16 @@ GROUP_PERMISSIONS: dict[Role, list[str]] = {
     Role.AUDITOR: ["accounts.view_organisation", "accounts.view_user", "audit.view_auditevent"],
     Role.ADMINISTRATOR: [
         "accounts.view_organisation",
+        "accounts.change_organisation",
         "accounts.verify_organisation",
         "accounts.view_user",
         "accounts.add_user",
         "accounts.change_user",
+        "accounts.view_membership",
+        "accounts.change_membership",
+        "accounts.view_invitation",
+        "accounts.view_apitoken",
+        "audit.view_auditevent",
     ],
 }
 

@@ -44,7 +44,7 @@ def organisation_list(request):
 def organisation_detail(request, pk: int):
     organisation = selectors.organisation_get_for(request.user, pk)
     can_act = permissions.can_verify_organisations(request.user)
-    form = forms.OrganisationActionForm(request.POST or None)
+    form = forms.OrganisationActionForm(request.POST or None, status=organisation.status)
     if request.method == "POST":
         if not can_act:
             raise PermissionDenied

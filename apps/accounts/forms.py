@@ -151,7 +151,13 @@ class ApiTokenForm(forms.Form):
 
 
 class OrganisationFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Name, credit code or province")}
+        ),
+    )
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,

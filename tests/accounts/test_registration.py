@@ -203,3 +203,12 @@ def test_membership_is_unique_per_user(producer_admin, other_company):
         Membership.objects.create(
             user=producer_admin, organisation=other_company, role="producer_staff"
         )
+
+
+def test_organisation_filter_answers_htmx_with_the_table_only(client_for, reviewer, company):
+    response = client_for(reviewer).get(
+        reverse("accounts:organisation_list"), {"q": "Ganzhou"}, HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert company.legal_name in html
+    assert "<html" not in html

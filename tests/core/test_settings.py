@@ -73,3 +73,27 @@ def test_a_malformed_environment_value_names_the_variable(variable, value):
 def test_production_settings_pass_the_deployment_checks():
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_check_services_names_an_unreachable_database_and_how_to_start_it():
+    env = {
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:1/raretrack",
+    }
+    result = manage("check_services", env=env)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "PostgreSQL at 127.0.0.1:1 is not reachable" in lines[0]
+    assert "pg_ctlcluster" in lines[0]
+
+
+def test_check_services_names_an_unreachable_redis_and_how_to_start_it():
+    env = {
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:1/0",
+    }
+    result = manage("check_services", env=env)
+    assert result.returncode == 1
+    assert "Redis at redis://127.0.0.1:1/0 is not reachable" in result.stderr
+    assert "redis-server" in result.stderr

@@ -36,7 +36,10 @@ def organisation_list(request):
         },
     )
     context["filters"] = filters
-    return render(request, "accounts/organisation_list.html", context)
+    template = (
+        "accounts/_organisation_table.html" if request.htmx else "accounts/organisation_list.html"
+    )
+    return render(request, template, context)
 
 
 @role_required(*AUTHORITY)

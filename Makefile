@@ -35,7 +35,7 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing Debian's chromium for the browser tests..."; \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
 	      || { echo "Could not install chromium; install it with: apt-get install chromium"; exit 1; }; \
 	  else echo "Chromium is missing for the browser tests; install it with: sudo apt-get install chromium"; exit 1; fi; }
 

@@ -20,3 +20,13 @@ def test_wrong_password_is_refused_with_a_message(page, producer_admin):
     page.get_by_label("Password").fill("not-the-password")
     page.get_by_role("button", name="Sign in").click()
     assert page.get_by_text("Please enter a correct e-mail address and password").is_visible()
+
+
+def test_language_switch_shows_the_portal_in_chinese(page, login, producer_admin, screenshot):
+    login(producer_admin)
+    page.get_by_label("Language").select_option("zh-hans")
+    page.wait_for_load_state()
+
+    assert page.locator("html").get_attribute("lang") == "zh-hans"
+    assert page.get_by_role("link", name="团队").is_visible()
+    screenshot("producer-home-zh")

@@ -96,6 +96,7 @@ def test_language_switch_changes_the_interface_and_is_remembered(client_for, pro
     assert response.status_code == 302
     assert producer_admin.language == "zh-hans"
     assert '<html lang="zh-hans">' in home.content.decode()
+    assert "欢迎" in home.content.decode()
 
 
 def test_language_switch_refuses_an_unknown_language_and_offsite_redirects(

@@ -78,9 +78,7 @@ def test_working_days_between_matches_a_day_by_day_count(cal):
     start = date(2025, 12, 20)
     for span in range(0, 500, 7):
         end = start + timedelta(days=span)
-        brute = sum(
-            cal.is_working_day(start + timedelta(days=i)) for i in range(1, span + 1)
-        )
+        brute = sum(cal.is_working_day(start + timedelta(days=i)) for i in range(1, span + 1))
         assert cal.working_days_between(start, end) == brute, end
 
 

@@ -29,6 +29,8 @@ class CatalogueFilterForm(djforms.Form):
         self.fields["element"].choices = [("", _("Any element"))] + [
             (element, f"{element.capitalize()} ({symbol})") for element, symbol in elements
         ]
+        for field in self.fields.values():  # the filter bar shows no labels; screen readers do
+            field.widget.attrs.setdefault("aria-label", field.label)
 
 
 class CatalogueEntryForm(djforms.Form):

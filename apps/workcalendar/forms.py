@@ -14,6 +14,11 @@ class YearFilterForm(forms.Form):
         choices=[("", _("Confirmed or not")), ("yes", _("Confirmed")), ("no", _("Provisional"))],
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # the filter bar shows no labels; screen readers do
+            field.widget.attrs.setdefault("aria-label", field.label)
+
 
 class YearAddForm(forms.Form):
     year = forms.IntegerField(

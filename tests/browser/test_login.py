@@ -24,8 +24,8 @@ def test_wrong_password_is_refused_with_a_message(page, producer_admin):
 
 def test_language_switch_shows_the_portal_in_chinese(page, login, producer_admin, screenshot):
     login(producer_admin)
-    page.get_by_label("Language").select_option("zh-hans")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_label("Language").select_option("zh-hans")
 
     assert page.locator("html").get_attribute("lang") == "zh-hans"
     assert page.get_by_role("link", name="团队").is_visible()

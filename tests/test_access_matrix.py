@@ -32,6 +32,7 @@ PRODUCERS_403 = {
     "pending_producer": 403,
 }
 OFFICIALS_403 = {"reviewer": 403, "approver": 403, "auditor": 403, "administrator": 403}
+AUTHORITY_302 = {"reviewer": 302, "approver": 302, "auditor": 302, "administrator": 302}
 
 
 @dataclass
@@ -145,6 +146,27 @@ MATRIX: dict[str, Case] = {
         lambda w: reverse("accounts:token_revoke", args=[w.token.pk]),
         {**LOGIN, "producer_admin": 302, "pending_producer": 302, "*": 404},
         method="post",
+    ),
+    "accounts:mfa": Case(lambda w: reverse("accounts:mfa"), {**LOGIN, "*": 200}),
+    # Officials are enrolled and verified by client_for: setup means "replace", which needs a
+    # recent password (they just signed in); producers without a device see the enrolment page.
+    "accounts:mfa_setup": Case(lambda w: reverse("accounts:mfa_setup"), {**LOGIN, "*": 200}),
+    "accounts:mfa_verify": Case(
+        lambda w: reverse("accounts:mfa_verify"),
+        {**LOGIN, **AUTHORITY_302, "*": 302},  # producers: no device -> setup; officials: done
+    ),
+    "accounts:mfa_recovery_codes": Case(
+        lambda w: reverse("accounts:mfa_recovery_codes"),
+        {**LOGIN, **AUTHORITY, "*": 302},  # producers have no device: back to the security page
+        method="post",
+    ),
+    "accounts:mfa_disable": Case(
+        lambda w: reverse("accounts:mfa_disable"),
+        {**LOGIN, **OFFICIALS_403, "*": 302},
+        method="post",
+    ),
+    "accounts:reauthenticate": Case(
+        lambda w: reverse("accounts:reauthenticate"), {**LOGIN, "*": 200}
     ),
     "audit:event_list": Case(
         lambda w: reverse("audit:event_list"),

@@ -1,5 +1,7 @@
 """Security events reach the audit trail: sign-in, failures, lockouts, MFA changes, refusals."""
 
+from itertools import pairwise
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -54,6 +56,6 @@ def test_the_chain_stays_intact_with_security_events(producer, password, client_
     client_for(producer).get(reverse("accounts:official_list"))
     events = list(AuditEvent.objects.order_by("id"))
     assert len(events) >= 2
-    for previous, event in zip(events, events[1:], strict=False):
+    for previous, event in pairwise(events):
         assert event.prev_hash == previous.hash
         assert event.hash == compute_hash(event)

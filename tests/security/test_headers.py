@@ -15,9 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def policy(response) -> dict[str, list[str]]:
     header = response["Content-Security-Policy"]
-    return {
-        part.split()[0]: part.split()[1:] for part in header.split(";") if part.strip()
-    }
+    return {part.split()[0]: part.split()[1:] for part in header.split(";") if part.strip()}
 
 
 @pytest.mark.parametrize(
@@ -97,7 +95,7 @@ def production_env(**extra) -> dict:
 
 def test_production_settings_pass_the_deploy_check():
     env = production_env(ALLOWED_HOSTS="raretrack.example.gov")
-    result = subprocess.run(  # noqa: S603 - fixed arguments, our own manage.py
+    result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env=env,
@@ -110,7 +108,7 @@ def test_production_settings_pass_the_deploy_check():
 
 def test_production_refuses_a_cache_that_web_processes_cannot_share():
     env = production_env(CACHE_URL="locmem://")
-    result = subprocess.run(  # noqa: S603 - fixed arguments, our own manage.py
+    result = subprocess.run(
         [sys.executable, "manage.py", "check"],
         cwd=ROOT,
         env=env,
@@ -129,7 +127,7 @@ def test_production_cookies_are_secure():
         "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS >= 31536000,"
         " s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_NAME.startswith('__Host-'))"
     )
-    result = subprocess.run(  # noqa: S603 - fixed arguments
+    result = subprocess.run(  # noqa: S603 - our own fixed snippet
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )
     assert result.stdout.split() == ["True"] * 5, result.stderr

@@ -1,4 +1,4 @@
-"""Two-step verification: who must use it, enrolment, verification, recovery, and no way around it."""
+"""Two-step verification: who must use it, enrolment, verification, recovery, no way around."""
 
 import re
 
@@ -92,7 +92,8 @@ def test_login_with_totp_code_opens_the_portal(reviewer, password):
     response = client.post(
         reverse("accounts:mfa_verify"), {"token": totp_code_for(reviewer), "next": "/"}
     )
-    assert response.status_code == 302 and response.url == "/"
+    assert response.status_code == 302
+    assert response.url == "/"
     assert client.get("/").status_code == 200
     assert AuditEvent.objects.filter(action="mfa.verify", actor=reviewer).exists()
 
@@ -214,5 +215,6 @@ def test_demo_officials_get_the_documented_authenticator(db):
 
     seed()
     device = TOTPDevice.objects.get(user__email="reviewer@raretrack.demo")
-    assert device.key == DEMO_TOTP_KEY and device.confirmed
+    assert device.key == DEMO_TOTP_KEY
+    assert device.confirmed
     assert not TOTPDevice.objects.filter(user__email="producer@ganzhou-magnetics.demo").exists()

@@ -101,9 +101,11 @@ def test_token_creation_needs_a_recent_password(producer_admin, client_for, sett
         reverse("accounts:reauthenticate"),
         {"password": password, "next": reverse("accounts:token_list")},
     )
-    assert response.status_code == 302 and response.url == reverse("accounts:token_list")
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:token_list")
     response = client.post(reverse("accounts:token_list"), {"name": "erp", "expires_in_days": 30})
-    assert response.status_code == 200 and response.context["new_key"]
+    assert response.status_code == 200
+    assert response.context["new_key"]
     assert AuditEvent.objects.filter(action="auth.reauthenticate", actor=producer_admin).exists()
 
 

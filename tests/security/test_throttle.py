@@ -92,9 +92,7 @@ def test_forwarded_for_is_ignored_without_a_trusted_proxy(rf, settings):
 
 def test_behind_one_proxy_the_address_it_appended_is_the_client(rf, settings):
     settings.TRUSTED_PROXY_COUNT = 1
-    request = rf.get(
-        "/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.23"
-    )
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.23")
     assert client_ip(request) == "198.51.100.23"  # 6.6.6.6 was written by the client itself
     spoofed = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="not-an-ip")
     assert client_ip(spoofed) == "10.0.0.2"

@@ -170,6 +170,19 @@ def mfa_verify(*, actor, token: str):
     return device
 
 
+def seconds_until_retry(user) -> int:
+    """How long django-otp's throttling still refuses codes for this user's authenticator."""
+    from django.utils import timezone
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        return 0
+    allowed, details = device.verify_is_allowed()
+    if allowed or not details or not details.get("locked_until"):
+        return 0
+    return max(1, int((details["locked_until"] - timezone.now()).total_seconds()) + 1)
+
+
 def recovery_codes_left(user) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 

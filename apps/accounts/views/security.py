@@ -116,7 +116,14 @@ def mfa_verify(request):
     if request.method == "POST" and form.is_valid():
         device = mfa.mfa_verify(actor=user, token=form.cleaned_data["token"])
         if device is None:
-            form.add_error("token", _("That code is not right. Try the current code again."))
+            wait = mfa.seconds_until_retry(user)
+            form.add_error(
+                "token",
+                _("That code is not right. Wait %(n)s seconds, then enter the current code.")
+                % {"n": wait}
+                if wait
+                else _("That code is not right. Try the current code again."),
+            )
         else:
             otp_login(request, device)
             if device.__class__.__name__ == "StaticDevice":
@@ -129,6 +136,7 @@ def mfa_verify(request):
     return render(request, "accounts/mfa_verify.html", {"form": form, "next": _next_url(request)})
 
 
+@never_cache
 @login_required_any
 @require_POST
 @recent_auth_required()

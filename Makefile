@@ -27,6 +27,7 @@ run: install
 test: install chromium
 	@DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py check_services
 	@$(VENV)/bin/ruff check --quiet .
+	@$(VENV)/bin/bandit --quiet --recursive --severity-level medium apps config
 	@DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run >/dev/null \
 		|| { echo "Model changes without a migration: run manage.py makemigrations"; exit 1; }
 	@$(VENV)/bin/pytest $(PYTEST_ARGS)

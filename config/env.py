@@ -72,3 +72,23 @@ def env_database(name: str, default: str) -> dict:
             f"Environment variable {name}={value!r} names no known database."
         )
     return config
+
+
+def env_cache(name: str, default: str) -> dict:
+    """A cache from a URL: redis://host:port/db, locmem://name or db://table."""
+    value = os.environ.get(name, default)
+    scheme, _, rest = value.partition("://")
+    if scheme in {"redis", "rediss"}:
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": value,
+            "OPTIONS": {"socket_timeout": 3, "socket_connect_timeout": 3},
+        }
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": rest}
+    if scheme == "db" and rest:
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": rest}
+    raise ImproperlyConfigured(
+        f"Environment variable {name}={value!r} is not a cache URL; use redis://host:6379/1, "
+        "locmem:// or db://table_name."
+    )

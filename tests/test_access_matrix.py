@@ -3,12 +3,23 @@
 Expected codes: 200 OK, 302 redirect (to login for anonymous, to the registration status for a
 producer whose company is not verified), 403 role not allowed, 404 object of another company,
 405 method not allowed, 401 API without credentials.
+
+MATRIX keys are URL names; a second method of the same URL gets its own entry keyed
+"<url name> <METHOD>" (e.g. "api:licence-detail PATCH"). Every operation of the OpenAPI schema
+must have an entry with its method. Besides the role matrix, company isolation is checked for
+API detail operations (another company's object answers 404, never 200), for lists registered in
+OWN_LISTS (a producer's list holds exactly its own company's rows) and for RELATED cases (an id
+that points at another company's object is rejected). A new API list or write operation that is
+in none of these registries fails the suite.
 """
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from drf_spectacular.generators import SchemaGenerator
 
 from apps.accounts.models import Invitation
 from apps.catalogue.models import CatalogueEntry
@@ -34,6 +45,7 @@ PRODUCERS_403 = {
     "pending_producer": 403,
 }
 OFFICIALS_403 = {"reviewer": 403, "approver": 403, "auditor": 403, "administrator": 403}
+AUTHORITY_302 = {"reviewer": 302, "approver": 302, "auditor": 302, "administrator": 302}
 
 
 @dataclass
@@ -78,6 +90,19 @@ class World:
         self.calendar_year, _ = CalendarYear.objects.get_or_create(year=2099)
         self.calendar_day = CalendarDay.objects.create(
             calendar_year=self.calendar_year, date="2099-01-01", kind="holiday"
+        )
+        # Objects of the other company, for the isolation checks below.
+        self.other_colleague = make_producer(other_company, email="colleague@other.test")
+        self.other_invitation = Invitation.objects.create(
+            organisation=other_company,
+            email="new@other.test",
+            role="producer_staff",
+            token_hash=Invitation.hash_token("other-tok"),
+            invited_by=users["other_producer"],
+            expires_at="2099-01-01T00:00Z",
+        )
+        self.other_token = self.users["other_producer"].api_tokens.create(
+            name="erp", prefix="rt_y", key_hash="1" * 64
         )
 
 
@@ -161,6 +186,27 @@ MATRIX: dict[str, Case] = {
         {**LOGIN, "producer_admin": 302, "pending_producer": 302, "*": 404},
         method="post",
     ),
+    "accounts:mfa": Case(lambda w: reverse("accounts:mfa"), {**LOGIN, "*": 200}),
+    # Officials are enrolled and verified by client_for: setup means "replace", which needs a
+    # recent password (they just signed in); producers without a device see the enrolment page.
+    "accounts:mfa_setup": Case(lambda w: reverse("accounts:mfa_setup"), {**LOGIN, "*": 200}),
+    "accounts:mfa_verify": Case(
+        lambda w: reverse("accounts:mfa_verify"),
+        {**LOGIN, **AUTHORITY_302, "*": 302},  # producers: no device -> setup; officials: done
+    ),
+    "accounts:mfa_recovery_codes": Case(
+        lambda w: reverse("accounts:mfa_recovery_codes"),
+        {**LOGIN, **AUTHORITY, "*": 302},  # producers have no device: back to the security page
+        method="post",
+    ),
+    "accounts:mfa_disable": Case(
+        lambda w: reverse("accounts:mfa_disable"),
+        {**LOGIN, **OFFICIALS_403, "*": 302},
+        method="post",
+    ),
+    "accounts:reauthenticate": Case(
+        lambda w: reverse("accounts:reauthenticate"), {**LOGIN, "*": 200}
+    ),
     "audit:event_list": Case(
         lambda w: reverse("audit:event_list"),
         {**LOGIN, "auditor": 200, "administrator": 200, "pending_producer": 403, "*": 403},
@@ -228,9 +274,206 @@ def _all_url_names(resolver=None, namespace="") -> set[str]:
     return names
 
 
+def _url_name(key: str) -> str:
+    return key.split(" ", 1)[0]
+
+
 def test_every_url_is_in_the_access_matrix():
-    missing = {n for n in _all_url_names() if not n.endswith("-format")} - set(MATRIX)
+    missing = {n for n in _all_url_names() if not n.endswith("-format")} - {
+        _url_name(k) for k in MATRIX
+    }
     assert not missing, f"Add these URLs to the access matrix: {sorted(missing)}"
+
+
+# --- The API, operation by operation (from the OpenAPI schema) ----------------------------------
+
+
+@dataclass(frozen=True)
+class Operation:
+    path: str
+    method: str
+    url_name: str
+    has_path_params: bool
+    is_list: bool
+    id_fields: tuple[str, ...]  # request-body fields that hold ids of other objects
+
+
+def _api_operations() -> list[Operation]:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    components = schema.get("components", {}).get("schemas", {})
+    operations = []
+    for path, item in schema["paths"].items():
+        concrete = re.sub(r"\{[^}]+\}", "1", path)
+        url_name = resolve(concrete).view_name
+        for method, operation in item.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            ok = operation.get("responses", {}).get("200", {})
+            body = ok.get("content", {}).get("application/json", {}).get("schema", {})
+            ref = body.get("$ref", "").rsplit("/", 1)[-1]
+            is_list = "results" in components.get(ref, {}).get("properties", {})
+            operations.append(
+                Operation(
+                    path=path,
+                    method=method,
+                    url_name=url_name,
+                    has_path_params="{" in path,
+                    is_list=method == "get" and is_list,
+                    id_fields=_id_fields(operation, components),
+                )
+            )
+    return operations
+
+
+def _id_fields(operation: dict, components: dict) -> tuple[str, ...]:
+    fields = set()
+    for media in operation.get("requestBody", {}).get("content", {}).values():
+        ref = media.get("schema", {}).get("$ref", "").rsplit("/", 1)[-1]
+        for name, prop in components.get(ref, {}).get("properties", {}).items():
+            items = prop.get("items", {})
+            looks_like_id = (
+                prop.get("type") == "integer"
+                or items.get("type") == "integer"
+                or name.endswith("_id")
+            )
+            counter = name.endswith(("quantity", "count", "days", "year", "number"))
+            if looks_like_id and not counter and not prop.get("readOnly"):
+                fields.add(name)
+    return tuple(sorted(fields))
+
+
+API_OPERATIONS = _api_operations()
+
+
+def _matrix_case(url_name: str, method: str) -> Case | None:
+    return next(
+        (c for k, c in MATRIX.items() if _url_name(k) == url_name and c.method == method), None
+    )
+
+
+def test_every_api_operation_is_in_the_access_matrix():
+    missing = [
+        f"{op.method.upper()} {op.path} ({op.url_name})"
+        for op in API_OPERATIONS
+        if _matrix_case(op.url_name, op.method) is None
+    ]
+    assert not missing, f"Add MATRIX entries (with their method) for: {missing}"
+
+
+# Objects every verified user may read (e.g. the control catalogue): their detail operations need
+# not hide another company's rows because they belong to no company.
+SHARED_OBJECTS: set[str] = set()
+
+
+def test_api_details_hide_other_companies_objects():
+    """The matrix's URL points at the producer's company's object: the other company gets 404."""
+    wrong = [
+        f"{op.url_name}: other_producer gets {case.status_for('other_producer')}"
+        for op in API_OPERATIONS
+        if op.has_path_params and op.url_name not in SHARED_OBJECTS
+        for case in [_matrix_case(op.url_name, op.method)]
+        if case is not None and case.status_for("other_producer") not in (403, 404)
+    ]
+    assert not wrong, wrong
+
+
+@dataclass
+class OwnList:
+    """A list of company data: as a producer it holds exactly `own(world, company)`'s rows."""
+
+    url: Callable  # (world) -> str
+    own: Callable  # (world, organisation) -> number of rows of that company
+    count: Callable = lambda response: response.json()["count"]
+
+
+def _html_count(response) -> int:
+    return response.context["page_obj"].paginator.count
+
+
+OWN_LISTS: dict[str, OwnList] = {
+    "api:organisation-list": OwnList(lambda w: reverse("api:organisation-list"), lambda w, o: 1),
+    "accounts:team": OwnList(
+        lambda w: reverse("accounts:team"), lambda w, o: o.memberships.count(), _html_count
+    ),
+}
+# Lists that hold no company data (reference data, the user's own profile).
+GLOBAL_LISTS: set[str] = set()
+
+
+def test_every_api_list_is_registered_for_the_company_check():
+    missing = {op.url_name for op in API_OPERATIONS if op.is_list} - set(OWN_LISTS) - GLOBAL_LISTS
+    assert not missing, f"Add these lists to OWN_LISTS (or GLOBAL_LISTS): {sorted(missing)}"
+
+
+@pytest.mark.parametrize("role", ["producer_admin", "other_producer"])
+@pytest.mark.parametrize("name", sorted(OWN_LISTS))
+def test_a_producer_list_holds_exactly_its_own_rows(name, role, world, client_for):
+    entry = OWN_LISTS[name]
+    user = world.users[role]
+    response = client_for(user).get(entry.url(world))
+    assert response.status_code == 200
+    assert entry.count(response) == entry.own(world, user.membership.organisation)
+
+
+@dataclass
+class Related:
+    """A request, made as `role`, whose id points at another company's object: refused."""
+
+    url: Callable  # (world) -> str
+    role: str = "producer_admin"
+    method: str = "post"
+    data: Callable = lambda w: {}
+    refused: tuple = (400, 403, 404)
+
+
+RELATED: dict[str, Related] = {
+    "accounts:member_toggle": Related(
+        lambda w: reverse("accounts:member_toggle", args=[w.other_colleague.pk]),
+        data=lambda w: {"active": "0"},
+    ),
+    "accounts:invitation_revoke": Related(
+        lambda w: reverse("accounts:invitation_revoke", args=[w.other_invitation.pk])
+    ),
+    "accounts:token_revoke": Related(
+        lambda w: reverse("accounts:token_revoke", args=[w.other_token.pk])
+    ),
+    "api:organisation-detail": Related(
+        lambda w: reverse("api:organisation-detail", args=[w.other_company.pk]), method="get"
+    ),
+}
+
+
+def test_every_api_write_with_ids_has_a_related_id_case():
+    missing = {
+        f"{op.url_name} {op.method.upper()} {op.id_fields}"
+        for op in API_OPERATIONS
+        if op.method != "get"
+        and op.id_fields
+        and not any(_url_name(k) == op.url_name for k in RELATED)
+    }
+    assert not missing, f"Add RELATED cases (another company's id in the payload): {missing}"
+
+
+@pytest.mark.parametrize("name", sorted(RELATED))
+def test_an_id_of_another_company_is_rejected(name, world, client_for):
+    case = RELATED[name]
+    client = client_for(world.users[case.role])
+    response = getattr(client, case.method)(
+        case.url(world),
+        case.data(world),
+        **(
+            {"content_type": "application/json"}
+            if name.startswith("api:") and case.method != "get"
+            else {}
+        ),
+    )
+    assert response.status_code in case.refused, f"{name}: {response.status_code}"
+    world.other_colleague.refresh_from_db()
+    world.other_invitation.refresh_from_db()
+    world.other_token.refresh_from_db()
+    assert world.other_colleague.is_active
+    assert world.other_invitation.revoked_at is None
+    assert world.other_token.revoked_at is None
 
 
 @pytest.fixture

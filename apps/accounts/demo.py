@@ -3,12 +3,17 @@
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.cn import uscc as uscc_lib
 
 from apps.accounts.models import Membership, Organisation, User
 from apps.core.roles import Role
 
 DEMO_PASSWORD = "RareTrack-demo-2026"  # noqa: S105 - documented demo login, refused in production
+# Officials must use MFA: the demo officials share this authenticator secret (README, "Demo logins";
+# `manage.py demo_totp EMAIL` prints the current code).
+# Base32 for an authenticator app: KJQXEZKUOJQWG2ZNMRSW23ZNORXXI4BN
+DEMO_TOTP_KEY = "52617265547261636b2d64656d6f2d746f74702d"  # hex of b"RareTrack-demo-totp-"
 
 OFFICIALS = [
     ("admin@raretrack.demo", "Wang Lei", [Role.ADMINISTRATOR]),
@@ -88,7 +93,11 @@ def _user(email: str, full_name: str, roles: list[Role], *, staff: bool = False)
 @transaction.atomic
 def seed() -> dict[str, int]:
     for email, name, roles in OFFICIALS:
-        _user(email, name, roles, staff=Role.ADMINISTRATOR in roles)
+        official = _user(email, name, roles, staff=Role.ADMINISTRATOR in roles)
+        TOTPDevice.objects.get_or_create(
+            user=official,
+            defaults={"name": "Demo authenticator", "key": DEMO_TOTP_KEY, "confirmed": True},
+        )
     for base, legal, native, province, address, status, users in PRODUCERS:
         org, _ = Organisation.objects.get_or_create(
             uscc=demo_uscc(base),

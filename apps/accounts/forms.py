@@ -1,9 +1,11 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Membership
 from apps.core.roles import AUTHORITY_ROLES, Role
+from apps.core.security.throttle import pause_message
 
 PROVINCES = [
     "Anhui",
@@ -45,6 +47,15 @@ class EmailAuthenticationForm(AuthenticationForm):
         label=_("E-mail address"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
+
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError:
+            pause = getattr(self.request, "login_pause", None)
+            if pause is not None:  # apps.core.security.throttle refused to check the password
+                raise ValidationError(pause_message(pause), code="throttled") from None
+            raise
 
 
 class RegistrationForm(forms.Form):

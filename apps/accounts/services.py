@@ -22,6 +22,7 @@ from apps.audit.services import audit_record
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
 from apps.core.mail import send_templated_on_commit
 from apps.core.roles import AUTHORITY_ROLES, Role, forget_roles
+from apps.core.security.sessions import sessions_end_for
 
 
 def _check_password(password: str, user: User | None = None) -> None:
@@ -283,9 +284,20 @@ def member_set_active(*, actor: User, member: User, active: bool) -> User:
         actor=actor,
         action="user.activate" if active else "user.deactivate",
         obj=locked,
-        changes={"is_active": [not active, active]},
+        changes={"is_active": [not active, active], **_cut_off(locked, active)},
     )
     return locked
+
+
+def _cut_off(user: User, active: bool) -> dict:
+    """A deactivated user is signed out everywhere and their API tokens are revoked for good,
+    so reactivating the account later does not revive an old session or token."""
+    if active:
+        return {}
+    tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    return {"sessions_ended": sessions_end_for(user), "tokens_revoked": tokens}
 
 
 @transaction.atomic
@@ -338,7 +350,7 @@ def official_set_active(*, actor: User, official: User, active: bool) -> User:
             actor=actor,
             action="user.activate" if active else "user.deactivate",
             obj=official,
-            changes={"is_active": [not active, active]},
+            changes={"is_active": [not active, active], **_cut_off(official, active)},
         )
     official.refresh_from_db()
     return official

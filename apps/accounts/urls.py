@@ -1,7 +1,7 @@
 from django.contrib.auth import views as django_auth_views
 from django.urls import path
 
-from apps.accounts.views import auth, authority, producer, tokens
+from apps.accounts.views import auth, authority, producer, security, tokens
 
 app_name = "accounts"
 urlpatterns = [
@@ -31,6 +31,12 @@ urlpatterns = [
     path("organisations/<int:pk>/", authority.organisation_detail, name="organisation_detail"),
     path("officials/", authority.official_list, name="official_list"),
     path("officials/<int:pk>/active/", authority.official_toggle, name="official_toggle"),
+    path("security/", security.mfa_overview, name="mfa"),
+    path("security/mfa/setup/", security.mfa_setup, name="mfa_setup"),
+    path("security/mfa/verify/", security.mfa_verify, name="mfa_verify"),
+    path("security/mfa/recovery-codes/", security.mfa_recovery_codes, name="mfa_recovery_codes"),
+    path("security/mfa/disable/", security.mfa_disable, name="mfa_disable"),
+    path("security/confirm/", security.reauthenticate, name="reauthenticate"),
     path("api-tokens/", tokens.token_list, name="token_list"),
     path("api-tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
 ]

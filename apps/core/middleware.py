@@ -1,13 +1,14 @@
 import uuid
 
 from apps.core import context
+from apps.core.security.client import client_ip
 
 
 class RequestContextMiddleware:
     """Binds the request id, client address and user agent for the audit trail and the logs.
 
-    The address is REMOTE_ADDR: behind a reverse proxy, the proxy must set it (see README,
-    "Running behind a proxy"); a client-supplied X-Forwarded-For is never trusted here.
+    The address is REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies the entry of X-Forwarded-For
+    that the outermost trusted proxy wrote (apps.core.security.client, README "Security").
     """
 
     def __init__(self, get_response):
@@ -19,7 +20,7 @@ class RequestContextMiddleware:
         token = context.bind(
             context.ActionContext(
                 request_id=request_id,
-                ip_address=request.META.get("REMOTE_ADDR"),
+                ip_address=client_ip(request),
                 user_agent=request.headers.get("User-Agent", "")[:400],
                 user_id=user.pk if user is not None and user.is_authenticated else None,
             )

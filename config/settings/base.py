@@ -1,10 +1,11 @@
 """Settings shared by every environment; everything that differs comes from the environment."""
 
+import re
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_database, env_int, env_list, env_str
+from config.env import env_bool, env_cache, env_database, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -30,6 +31,9 @@ INSTALLED_APPS = [
     "guardian",
     "django_celery_beat",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "apps.core",
     "apps.audit",
     "apps.accounts",
@@ -39,16 +43,23 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "apps.core.security.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "apps.core.middleware.RequestContextMiddleware",
+    # Security gates (apps/core/security, apps/accounts/middleware.py): after the request context
+    # so the events they record carry the client address.
+    "apps.core.security.sessions.SessionTimeoutMiddleware",
+    "apps.accounts.middleware.MFARequiredMiddleware",
+    "apps.core.security.audit.PermissionDeniedAuditMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -87,6 +98,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every password check for a throttled (account, address) or address.
+    "apps.core.security.throttle.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -138,6 +151,50 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Security (README "Security"). Sessions: signed out after SESSION_IDLE_TIMEOUT seconds without a
+# request and SESSION_ABSOLUTE_TIMEOUT seconds after sign-in, whatever the activity.
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60, minimum=60)
+SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 12 * 60 * 60, minimum=300)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Sensitive actions (API tokens, MFA changes, licence decisions) need the password typed this
+# recently (seconds).
+RECENT_AUTH_MAX_AGE = env_int("RECENT_AUTH_MAX_AGE", 10 * 60, minimum=30)
+# Sign-in throttling: failures per (account, address) before an exponential back-off starts, its
+# first and longest pause, and the failure budget of one address across all accounts.
+LOGIN_FAILURES_BEFORE_BACKOFF = env_int("LOGIN_FAILURES_BEFORE_BACKOFF", 5, minimum=1)
+LOGIN_BACKOFF_BASE = env_int("LOGIN_BACKOFF_BASE", 60, minimum=1)
+LOGIN_BACKOFF_MAX = env_int("LOGIN_BACKOFF_MAX", 60 * 60, minimum=1)
+LOGIN_IP_FAILURE_LIMIT = env_int("LOGIN_IP_FAILURE_LIMIT", 50, minimum=1)
+LOGIN_IP_WINDOW = env_int("LOGIN_IP_WINDOW", 15 * 60, minimum=60)
+# The client address: REMOTE_ADDR unless the portal runs behind this many trusted proxies that
+# append to X-Forwarded-For (README "Running behind a proxy").
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+# MFA: TOTP apps show this issuer; the enrolment QR code is rendered here, never by another host.
+OTP_TOTP_ISSUER = "RareTrack"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+MFA_RECOVERY_CODES = 10
+# Uploaded documents: the largest accepted file (bytes) and the types recognised by content.
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+# Content Security Policy: no inline script anywhere; "{nonce}" becomes the per-request nonce.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'", "'nonce-{nonce}'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+
+# Cache: throttling counters (sign-in and API). Redis in tests and production; the embedded default
+# keeps them in the one web process.
+CACHES = {"default": env_cache("CACHE_URL", "locmem://raretrack")}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -155,7 +212,23 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "apps.core.api_errors.exception_handler",
     "PAGE_SIZE": 50,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "apps.core.security.api_throttles.AnonymousRateThrottle",
+        "apps.core.security.api_throttles.UserRateThrottle",
+    ],
 }
+# API request budgets ("N/second|minute|hour|day"): per client address without credentials and per
+# user (every token of the user shares it).
+API_RATE_ANONYMOUS = env_str("API_RATE_ANONYMOUS", "60/minute")
+API_RATE_USER = env_str("API_RATE_USER", "1200/minute")
+for _rate_name in ("API_RATE_ANONYMOUS", "API_RATE_USER"):
+    if not re.fullmatch(r"\d+/(second|minute|hour|day)", globals()[_rate_name]):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            f"Environment variable {_rate_name}={globals()[_rate_name]!r}: use N/minute, "
+            "N/hour, N/second or N/day."
+        )
 SPECTACULAR_SETTINGS = {
     "TITLE": "RareTrack API",
     "DESCRIPTION": "Licensing and tracking of controlled rare-earth exports.",
@@ -166,6 +239,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "apps.core.api_schema.add_error_responses",
+    ],
 }
 
 # Celery: the broker URL picks Redis in production and tests, a local folder when embedded.

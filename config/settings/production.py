@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_str
+from config.env import env_bool, env_cache, env_int, env_str
 
 from .base import *  # noqa: F403
 
@@ -15,6 +15,16 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("insecure") or len(set(SECRET_K
     )
 env_str("DATABASE_URL")  # production never falls back to the embedded SQLite file
 env_str("CELERY_BROKER_URL")
+# Throttling counters must be shared by every web process: Redis (CACHE_URL, or the broker's Redis).
+_cache_url = env_str("CACHE_URL", "") or (
+    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""  # noqa: F405
+)
+if not _cache_url.startswith(("redis://", "rediss://")):
+    raise ImproperlyConfigured(
+        "Environment variable CACHE_URL must name a Redis database (redis://host:6379/1) in "
+        "production: sign-in and API throttling are shared by every web process."
+    )
+CACHES = {"default": env_cache("CACHE_URL", _cache_url)}
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -23,6 +33,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_NAME = "__Host-sessionid"  # host-only, secure, path=/: no subdomain can set it
+CSRF_COOKIE_NAME = "__Host-csrftoken"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -2,7 +2,7 @@
 
 import os
 
-from config.env import env_database, env_str
+from config.env import env_cache, env_database, env_str
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
 
@@ -12,6 +12,10 @@ DATABASES = {
     "default": env_database("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/raretrack")
 }
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+# Throttle counters live in Redis as in production, under a prefix the suite clears between tests
+# (tests/conftest.py) without touching the broker's keys in the same database.
+CACHES = {"default": env_cache("CACHE_URL", CELERY_BROKER_URL)}
+CACHES["default"]["KEY_PREFIX"] = "rt-test-cache"
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,
     "socket_timeout": 5,

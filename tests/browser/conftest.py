@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from apps.accounts.mfa import mfa_required
+from tests.otp import ensure_totp_device, totp_code_for
+
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -52,14 +55,21 @@ def page(browser, live_server):
 
 @pytest.fixture
 def login(page, password):
-    """Sign in through the real login form."""
+    """Sign in through the real login form; officials also enter their authenticator code."""
 
     def do(user):
+        needs_code = mfa_required(user)
+        if needs_code:
+            ensure_totp_device(user)
         page.goto("/accounts/login/")
         page.get_by_label("E-mail address").fill(user.email)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_load_state()
+        if needs_code:
+            page.get_by_label("Verification code").fill(totp_code_for(user))
+            page.get_by_role("button", name="Verify").click()
+            page.wait_for_load_state()
         return page
 
     return do

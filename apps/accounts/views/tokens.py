@@ -1,12 +1,13 @@
 """Personal API tokens: created and revoked in the browser, the secret shown exactly once."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from apps.accounts import forms, selectors, services
-from apps.core.access import role_required
+from apps.accounts import forms, mfa, selectors, services
+from apps.core.access import recent_auth_required, role_required
 from apps.core.errors import DomainError
 from apps.core.forms import add_domain_error
 from apps.core.roles import Role
@@ -14,9 +15,12 @@ from apps.core.roles import Role
 
 @role_required(*Role)
 @require_http_methods(["GET", "POST"])
+@recent_auth_required()
 def token_list(request):
     form = forms.ApiTokenForm(request.POST or None)
     new_key = None
+    if request.method == "POST" and not mfa.mfa_session_ok(request.user):
+        raise PermissionDenied  # the MFA gate stops this first; a token must never bypass MFA
     if request.method == "POST" and form.is_valid():
         try:
             _token, new_key = services.api_token_create(

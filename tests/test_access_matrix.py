@@ -11,6 +11,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from apps.accounts.models import Invitation
+from apps.audit.services import audit_record, export_request, export_run
 from tests.factories import make_producer
 
 ROLES = [
@@ -64,9 +65,15 @@ class World:
         self.token = self.users["producer_admin"].api_tokens.create(
             name="erp", prefix="rt_x", key_hash="0" * 64
         )
+        audit_record(actor=users["administrator"], action="test.write", obj=company)
+        self.export = export_request(
+            actor=users["auditor"], dataset="organisations", format="csv", filters={}
+        )
+        export_run(job_id=self.export.pk)
 
 
 LOGIN = {"anonymous": 302}
+AUDITORS = {"auditor": 200, "administrator": 200, "*": 403}
 MATRIX: dict[str, Case] = {
     "core:home": Case(lambda w: reverse("core:home"), {**LOGIN, "pending_producer": 302, "*": 200}),
     "healthz": Case(lambda w: reverse("healthz"), {"*": 200}),
@@ -149,6 +156,32 @@ MATRIX: dict[str, Case] = {
     "audit:event_list": Case(
         lambda w: reverse("audit:event_list"),
         {**LOGIN, "auditor": 200, "administrator": 200, "pending_producer": 403, "*": 403},
+    ),
+    "audit:timeline": Case(
+        lambda w: reverse("audit:timeline", args=["accounts.Organisation", w.company.pk]),
+        {**LOGIN, **AUDITORS},
+    ),
+    "audit:dataset_index": Case(lambda w: reverse("audit:dataset_index"), {**LOGIN, **AUDITORS}),
+    "audit:dataset_list": Case(
+        lambda w: reverse("audit:dataset_list", args=["users"]), {**LOGIN, **AUDITORS}
+    ),
+    "audit:verify": Case(lambda w: reverse("audit:verify"), {**LOGIN, **AUDITORS}),
+    "audit:export_list": Case(lambda w: reverse("audit:export_list"), {**LOGIN, **AUDITORS}),
+    "audit:export_detail": Case(
+        lambda w: reverse("audit:export_detail", args=[w.export.token]),
+        {**LOGIN, **AUDITORS, "administrator": 404},
+    ),
+    "audit:export_progress": Case(
+        lambda w: reverse("audit:export_progress", args=[w.export.token]),
+        {**LOGIN, **AUDITORS, "administrator": 404},
+    ),
+    "audit:export_download": Case(
+        lambda w: reverse("audit:export_download", args=[w.export.token]),
+        {**LOGIN, **AUDITORS, "administrator": 404},
+    ),
+    "audit:export_manifest": Case(
+        lambda w: reverse("audit:export_manifest", args=[w.export.token]),
+        {**LOGIN, **AUDITORS, "administrator": 404},
     ),
     "api:api-root": Case(lambda w: reverse("api:api-root"), {"anonymous": 401, "*": 403}),
     "api:me": Case(lambda w: reverse("api:me"), {"anonymous": 401, "*": 200}),

@@ -1,4 +1,4 @@
-"""Test helpers for the audit trail: a long valid chain in one insert, tampering around the guard."""
+"""Audit test helpers: a long valid chain in one insert, tampering behind the guard."""
 
 from datetime import UTC, datetime, timedelta
 

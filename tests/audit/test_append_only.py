@@ -30,11 +30,11 @@ def roles(db):
 
 
 def _refused(statement: str, params=None) -> str:
-    with pytest.raises(DatabaseError) as excinfo, transaction.atomic():
-        with connection.cursor() as cursor:
-            # Settle the deferred foreign-key checks of this test's own inserts first, or
-            # PostgreSQL refuses TRUNCATE for that reason before the trigger is reached.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    with connection.cursor() as cursor:
+        # Settle the deferred foreign-key checks of this test's own inserts first, or
+        # PostgreSQL refuses TRUNCATE for that reason before the trigger is reached.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        with pytest.raises(DatabaseError) as excinfo, transaction.atomic():
             cursor.execute(statement, params)
     return str(excinfo.value)
 

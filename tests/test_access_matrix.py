@@ -22,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from drf_spectacular.generators import SchemaGenerator
 
 from apps.accounts.models import Invitation
+from apps.audit.services import audit_record, export_request, export_run
 from apps.catalogue.models import CatalogueEntry
 from apps.workcalendar.models import CalendarDay, CalendarYear
 from tests.factories import make_producer
@@ -104,9 +105,15 @@ class World:
         self.other_token = self.users["other_producer"].api_tokens.create(
             name="erp", prefix="rt_y", key_hash="1" * 64
         )
+        audit_record(actor=users["administrator"], action="test.write", obj=company)
+        self.export = export_request(
+            actor=users["auditor"], dataset="organisations", format="csv", filters={}
+        )
+        export_run(job_id=self.export.pk)
 
 
 LOGIN = {"anonymous": 302}
+AUDITORS = {"auditor": 200, "administrator": 200, "*": 403}
 MATRIX: dict[str, Case] = {
     "core:home": Case(lambda w: reverse("core:home"), {**LOGIN, "pending_producer": 302, "*": 200}),
     "healthz": Case(lambda w: reverse("healthz"), {"*": 200}),
@@ -242,6 +249,32 @@ MATRIX: dict[str, Case] = {
         lambda w: reverse("workcalendar:day_remove", args=[w.calendar_day.pk]),
         {**LOGIN, "administrator": 302, "*": 403},
         method="post",
+    ),
+    "audit:timeline": Case(
+        lambda w: reverse("audit:timeline", args=["accounts.Organisation", w.company.pk]),
+        {**LOGIN, **AUDITORS},
+    ),
+    "audit:dataset_index": Case(lambda w: reverse("audit:dataset_index"), {**LOGIN, **AUDITORS}),
+    "audit:dataset_list": Case(
+        lambda w: reverse("audit:dataset_list", args=["users"]), {**LOGIN, **AUDITORS}
+    ),
+    "audit:verify": Case(lambda w: reverse("audit:verify"), {**LOGIN, **AUDITORS}),
+    "audit:export_list": Case(lambda w: reverse("audit:export_list"), {**LOGIN, **AUDITORS}),
+    "audit:export_detail": Case(
+        lambda w: reverse("audit:export_detail", args=[w.export.token]),
+        {**LOGIN, **AUDITORS, "administrator": 404},
+    ),
+    "audit:export_progress": Case(
+        lambda w: reverse("audit:export_progress", args=[w.export.token]),
+        {**LOGIN, **AUDITORS, "administrator": 404},
+    ),
+    "audit:export_download": Case(
+        lambda w: reverse("audit:export_download", args=[w.export.token]),
+        {**LOGIN, **AUDITORS, "administrator": 404},
+    ),
+    "audit:export_manifest": Case(
+        lambda w: reverse("audit:export_manifest", args=[w.export.token]),
+        {**LOGIN, **AUDITORS, "administrator": 404},
     ),
     "api:api-root": Case(lambda w: reverse("api:api-root"), {"anonymous": 401, "*": 403}),
     "api:me": Case(lambda w: reverse("api:me"), {"anonymous": 401, "*": 200}),

@@ -8,3 +8,6 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         from apps.audit import signals  # noqa: F401 - login / logout / failed-login events
+        from apps.audit.datasets import registry
+
+        registry.autodiscover()  # every app's exports.py registers its datasets

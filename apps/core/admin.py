@@ -5,7 +5,14 @@ from apps.audit.services import audit_record, diff
 
 
 class AuditedModelAdmin(admin.ModelAdmin):
-    """Admin edits go through the audit trail like every other write."""
+    """Admin edits go through the audit trail like every other write.
+
+    Audited records are never deleted from the portal: they are kept RECORDS_RETENTION_YEARS
+    (settings), and deletion after that is a retention job of its own, not an admin click.
+    """
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     def save_model(self, request, obj, form, change):
         before = model_to_dict(type(obj).objects.get(pk=obj.pk)) if change else {}

@@ -46,6 +46,8 @@ NAV_ITEMS: list[NavItem] = [
         frozenset({R.AUDITOR, R.ADMINISTRATOR}),
         "journal-check",
     ),
+    NavItem(_("Records"), "audit:dataset_index", frozenset({R.AUDITOR, R.ADMINISTRATOR}), "table"),
+    NavItem(_("Exports"), "audit:export_list", frozenset({R.AUDITOR, R.ADMINISTRATOR}), "download"),
     NavItem(_("API"), "accounts:token_list", frozenset(Role), "key"),
 ]
 

@@ -3,6 +3,7 @@
 import re
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_cache, env_database, env_int, env_list, env_str
@@ -275,6 +276,23 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The one beat schedule of the portal: every app adds its periodic tasks here. The database
+# scheduler copies these entries into django-celery-beat's tables when beat starts.
+CELERY_BEAT_SCHEDULE = {
+    "audit.verify_chain": {
+        "task": "audit.verify_chain",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}
+
+# Records (the audit trail and every audited record) are kept at least this long; nothing in
+# the portal deletes them earlier. The law asks for 5 years: a smaller value is refused.
+RECORDS_RETENTION_YEARS = env_int("RECORDS_RETENTION_YEARS", 5, minimum=5)
+# Auditors' exports: files under MEDIA_ROOT/exports, downloadable by the requester for this long;
+# exports up to EXPORT_INLINE_MAX_ROWS rows (CSV / JSON Lines) are written during the request.
+EXPORT_ROOT = MEDIA_ROOT / "exports"
+EXPORT_DOWNLOAD_HOURS = env_int("EXPORT_DOWNLOAD_HOURS", 24, minimum=1)
+EXPORT_INLINE_MAX_ROWS = env_int("EXPORT_INLINE_MAX_ROWS", 20000, minimum=0)
 
 LOG_FORMAT = env_str("LOG_FORMAT", "text")
 if LOG_FORMAT not in {"text", "json"}:

@@ -11,6 +11,9 @@ from .base import *  # noqa: F403
 DATABASES = {
     "default": env_database("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/raretrack")
 }
+# The test harness empties every table between transactional tests (TRUNCATE); the audit
+# trail's trigger allows that only in a session that sets this flag (see apps/audit/sql.py).
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c raretrack.audit_allow_truncate=on"
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
 # Throttle counters live in Redis as in production, under a prefix the suite clears between tests
 # (tests/conftest.py) without touching the broker's keys in the same database.
@@ -28,3 +31,4 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
+EXPORT_ROOT = MEDIA_ROOT / "exports"

@@ -38,7 +38,7 @@ def _day_add(fx, year):
     services.calendar_day_add(
         actor=fx("administrator"),
         calendar_year=year,
-        day=date(2095, 1, 2),
+        day=date(2095, 1, 4),
         kind="holiday",
         name="New Year",
     )

@@ -34,6 +34,12 @@ NAV_ITEMS: list[NavItem] = [
         frozenset({R.AUDITOR, R.ADMINISTRATOR}),
         "journal-check",
     ),
+    NavItem(
+        _("Chasing"),
+        "notifications:board",
+        frozenset({R.APPROVER, R.ADMINISTRATOR, R.AUDITOR}),
+        "alarm",
+    ),
     NavItem(_("API"), "accounts:token_list", frozenset(Role), "key"),
 ]
 

@@ -257,7 +257,7 @@ def email_deliver(*, delivery_id: int) -> str:
     """
     with transaction.atomic():
         delivery = (
-            EmailDelivery.objects.select_for_update(skip_locked=True)
+            EmailDelivery.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("recipient", "notification")
             .filter(pk=delivery_id, status=EmailDelivery.Status.PENDING)
             .first()

@@ -11,6 +11,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from apps.accounts.models import Invitation
+from apps.notifications.models import Notification
 from tests.factories import make_producer
 
 ROLES = [
@@ -63,6 +64,9 @@ class World:
         )
         self.token = self.users["producer_admin"].api_tokens.create(
             name="erp", prefix="rt_x", key_hash="0" * 64
+        )
+        self.notification = Notification.objects.create(
+            recipient=users["producer_admin"], kind="test", title="Hello"
         )
 
 
@@ -149,6 +153,27 @@ MATRIX: dict[str, Case] = {
     "audit:event_list": Case(
         lambda w: reverse("audit:event_list"),
         {**LOGIN, "auditor": 200, "administrator": 200, "pending_producer": 403, "*": 403},
+    ),
+    "notifications:inbox": Case(lambda w: reverse("notifications:inbox"), {**LOGIN, "*": 200}),
+    "notifications:mark_read": Case(
+        lambda w: reverse("notifications:mark_read", args=[w.notification.pk]),
+        {**LOGIN, "producer_admin": 302, "*": 404},
+        method="post",
+    ),
+    "notifications:mark_all_read": Case(
+        lambda w: reverse("notifications:mark_all_read"), {"*": 302}, method="post"
+    ),
+    "notifications:preferences": Case(
+        lambda w: reverse("notifications:preferences"), {**LOGIN, "*": 200}
+    ),
+    "notifications:board": Case(
+        lambda w: reverse("notifications:board"),
+        {**LOGIN, "approver": 200, "administrator": 200, "auditor": 200, "*": 403},
+    ),
+    "notifications:board_requeue": Case(
+        lambda w: reverse("notifications:board_requeue"),
+        {**LOGIN, "administrator": 302, "*": 403},
+        method="post",
     ),
     "api:api-root": Case(lambda w: reverse("api:api-root"), {"anonymous": 401, "*": 403}),
     "api:me": Case(lambda w: reverse("api:me"), {"anonymous": 401, "*": 200}),

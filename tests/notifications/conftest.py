@@ -7,14 +7,14 @@ import socket
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
 import redis
-from kombu import pools as kombu_pools
 from django.conf import settings
 from django.db import connection
+from kombu import pools as kombu_pools
 
 from apps.notifications import outbox
 from config.celery import app
@@ -74,7 +74,7 @@ class OwnRedis:
         self.url = f"redis://127.0.0.1:{port}/0"
 
     def start(self) -> None:
-        subprocess.run(
+        subprocess.run(  # noqa: S603 - fixed arguments
             [
                 shutil.which("redis-server") or "redis-server",
                 "--port",
@@ -94,10 +94,8 @@ class OwnRedis:
         wait_for(self._answers, timeout=10, message="redis-server to start")
 
     def stop(self) -> None:
-        try:
+        with suppress(redis.ConnectionError):
             redis.Redis(port=self.port, socket_timeout=2).shutdown(nosave=True)
-        except redis.ConnectionError:
-            pass
         wait_for(lambda: not self._listening(), timeout=10, message="redis-server to stop")
 
     def _answers(self) -> bool:
@@ -153,7 +151,7 @@ def start_worker(transactional_db, email_log, tmp_path):
             "KILL_ONCE_MARKER": str(marker),
         }
         log = (tmp_path / f"worker{len(started)}.log").open("w")
-        process = subprocess.Popen(
+        process = subprocess.Popen(  # noqa: S603 - fixed arguments
             [
                 sys.executable,
                 "-m",
@@ -176,8 +174,10 @@ def start_worker(transactional_db, email_log, tmp_path):
         )
         started.append((process, log))
         wait_for(
-            lambda: "ready." in (tmp_path / f"worker{len(started) - 1}.log").read_text()
-            or process.poll() is not None,
+            lambda: (
+                "ready." in (tmp_path / f"worker{len(started) - 1}.log").read_text()
+                or process.poll() is not None
+            ),
             timeout=30,
             message="the Celery worker to be ready",
         )

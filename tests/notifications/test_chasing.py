@@ -1,4 +1,4 @@
-"""Chases: claimed once per (object, kind, threshold), in batches, whatever runs at the same time."""
+"""Chases: claimed once per (object, kind, threshold), in batches, whatever runs at once."""
 
 import threading
 from datetime import timedelta
@@ -42,9 +42,7 @@ def test_a_company_pending_for_three_days_reminds_the_administrators_once(admini
     # given
     other_admin = UserFactory(roles=["administrator"], email="second@authority.test")
     company = OrganisationFactory(status="pending")
-    Organisation.objects.filter(pk=company.pk).update(
-        created_at=timezone.now() - timedelta(days=3)
-    )
+    Organisation.objects.filter(pk=company.pk).update(created_at=timezone.now() - timedelta(days=3))
 
     # when
     first = chasing.run_chase(CHASE)

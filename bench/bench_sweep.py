@@ -174,7 +174,8 @@ def main() -> None:
                 f"next sweep (nothing new): {again_elapsed * 1000:6.1f} ms, "
                 f"{again_queries} queries, {again_claimed} claimed"
             )
-            assert claimed == DUE and again_claimed == 0
+            assert claimed == DUE
+            assert again_claimed == 0
         (t_small, q_small), (t_big, q_big) = figures[SIZES[0]], figures[SIZES[-1]]
         print(
             f"1M vs 100k: time x{t_big / t_small:.2f}, queries {q_big} vs {q_small} "

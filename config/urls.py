@@ -23,6 +23,7 @@ urlpatterns = [
     path("audit/", include("apps.audit.urls")),
     path("catalogue/", include("apps.catalogue.urls")),
     path("calendar/", include("apps.workcalendar.urls")),
+    path("notifications/", include("apps.notifications.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),

@@ -24,6 +24,7 @@ from drf_spectacular.generators import SchemaGenerator
 from apps.accounts.models import Invitation
 from apps.audit.services import audit_record, export_request, export_run
 from apps.catalogue.models import CatalogueEntry
+from apps.notifications.models import Notification
 from apps.workcalendar.models import CalendarDay, CalendarYear
 from tests.factories import make_producer
 
@@ -110,6 +111,9 @@ class World:
             actor=users["auditor"], dataset="organisations", format="csv", filters={}
         )
         export_run(job_id=self.export.pk)
+        self.notification = Notification.objects.create(
+            recipient=users["producer_admin"], kind="test", title="Hello"
+        )
 
 
 LOGIN = {"anonymous": 302}
@@ -275,6 +279,27 @@ MATRIX: dict[str, Case] = {
     "audit:export_manifest": Case(
         lambda w: reverse("audit:export_manifest", args=[w.export.token]),
         {**LOGIN, **AUDITORS, "administrator": 404},
+    ),
+    "notifications:inbox": Case(lambda w: reverse("notifications:inbox"), {**LOGIN, "*": 200}),
+    "notifications:mark_read": Case(
+        lambda w: reverse("notifications:mark_read", args=[w.notification.pk]),
+        {**LOGIN, "producer_admin": 302, "*": 404},
+        method="post",
+    ),
+    "notifications:mark_all_read": Case(
+        lambda w: reverse("notifications:mark_all_read"), {"*": 302}, method="post"
+    ),
+    "notifications:preferences": Case(
+        lambda w: reverse("notifications:preferences"), {**LOGIN, "*": 200}
+    ),
+    "notifications:board": Case(
+        lambda w: reverse("notifications:board"),
+        {**LOGIN, "approver": 200, "administrator": 200, "auditor": 200, "*": 403},
+    ),
+    "notifications:board_requeue": Case(
+        lambda w: reverse("notifications:board_requeue"),
+        {**LOGIN, "administrator": 302, "*": 403},
+        method="post",
     ),
     "api:api-root": Case(lambda w: reverse("api:api-root"), {"anonymous": 401, "*": 403}),
     "api:me": Case(lambda w: reverse("api:me"), {"anonymous": 401, "*": 200}),

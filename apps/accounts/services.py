@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.accounts import permissions
 from apps.accounts.models import ApiToken, Invitation, Membership, Organisation, User
@@ -23,6 +24,7 @@ from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
 from apps.core.mail import send_templated_on_commit
 from apps.core.roles import AUTHORITY_ROLES, Role, forget_roles
 from apps.core.security.sessions import sessions_end_for
+from apps.notifications.services import notify
 
 
 def _check_password(password: str, user: User | None = None) -> None:
@@ -97,6 +99,14 @@ def organisation_register(
         action="organisation.register",
         obj=organisation,
         changes={"uscc": code, "legal_name": organisation.legal_name, "admin_email": user.email},
+    )
+    notify(
+        recipients=User.objects.filter(groups__name=Role.ADMINISTRATOR.value, is_active=True),
+        kind="accounts.organisation_registered",
+        title=gettext_lazy("%(company)s registered and awaits verification"),
+        params={"company": organisation.legal_name},
+        link=reverse("accounts:organisation_detail", args=[organisation.pk]),
+        obj=organisation,
     )
     return user
 

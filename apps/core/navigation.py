@@ -48,6 +48,12 @@ NAV_ITEMS: list[NavItem] = [
     ),
     NavItem(_("Records"), "audit:dataset_index", frozenset({R.AUDITOR, R.ADMINISTRATOR}), "table"),
     NavItem(_("Exports"), "audit:export_list", frozenset({R.AUDITOR, R.ADMINISTRATOR}), "download"),
+    NavItem(
+        _("Chasing"),
+        "notifications:board",
+        frozenset({R.APPROVER, R.ADMINISTRATOR, R.AUDITOR}),
+        "alarm",
+    ),
     NavItem(_("API"), "accounts:token_list", frozenset(Role), "key"),
 ]
 

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.catalogue",
     "apps.workcalendar",
+    "apps.notifications",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.core.context_processors.portal",
+                "apps.notifications.context_processors.inbox",
             ],
         },
     },
@@ -248,12 +250,22 @@ SPECTACULAR_SETTINGS = {
 
 # Celery: the broker URL picks Redis in production and tests, a local folder when embedded.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 15 * 60, minimum=10)
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60 if CELERY_TASK_TIME_LIMIT > 120 else None
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Above the longest task, so Redis never redelivers a task that is still running.
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=60),
-    "socket_timeout": 5,
-    "socket_connect_timeout": 3,
+    # A hung Redis never blocks a request for long: connect and read give up after 2 s.
+    "socket_timeout": 2,
+    "socket_connect_timeout": 2,
 }
+if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= CELERY_TASK_TIME_LIMIT:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "Environment variable CELERY_VISIBILITY_TIMEOUT must exceed CELERY_TASK_TIME_LIMIT, "
+        "or Redis redelivers tasks that are still running."
+    )
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = BASE_DIR / "var" / "broker"
     CELERY_BROKER_TRANSPORT_OPTIONS.update(
@@ -264,26 +276,31 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
             "store_processed": False,
         }
     )
-CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing gives up within about 2-3 s; the outbox keeps the message and retries later.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
 CELERY_TASK_IGNORE_RESULT = True
+# Tasks are idempotent (they take ids and check state), so a message is acknowledged only after
+# the task ran, and redelivered when the worker process died under it.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = 15 * 60
-CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
+# With acks_late, a task still running when the connection drops would run twice; cancel it.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Soft shutdown (Celery 5.5+): on a warm stop, running tasks get this long to finish before the
+# cold shutdown hands their unacknowledged messages back to Redis for another worker.
+CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = float(env_int("CELERY_SOFT_SHUTDOWN_TIMEOUT", 30, minimum=0))
+CELERY_WORKER_ENABLE_SOFT_SHUTDOWN_ON_IDLE = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# The one beat schedule of the portal: every app adds its periodic tasks here. The database
-# scheduler copies these entries into django-celery-beat's tables when beat starts.
-CELERY_BEAT_SCHEDULE = {
-    "audit.verify_chain": {
-        "task": "audit.verify_chain",
-        "schedule": crontab(hour=2, minute=30),
-    },
-}
 
 # Records (the audit trail and every audited record) are kept at least this long; nothing in
 # the portal deletes them earlier. The law asks for 5 years: a smaller value is refused.
@@ -293,6 +310,24 @@ RECORDS_RETENTION_YEARS = env_int("RECORDS_RETENTION_YEARS", 5, minimum=5)
 EXPORT_ROOT = MEDIA_ROOT / "exports"
 EXPORT_DOWNLOAD_HOURS = env_int("EXPORT_DOWNLOAD_HOURS", 24, minimum=1)
 EXPORT_INLINE_MAX_ROWS = env_int("EXPORT_INLINE_MAX_ROWS", 20000, minimum=0)
+# The one beat schedule. apps.notifications.beat mirrors it into django-celery-beat's tables after
+# migrate; chases are added with @chase (apps/<app>/chases.py), not here.
+CELERY_BEAT_SCHEDULE = {
+    "notifications.relay_outbox": {"task": "notifications.relay_outbox", "schedule": 30.0},
+    "notifications.run_chases": {
+        "task": "notifications.run_chases",
+        "schedule": float(env_int("CHASE_INTERVAL_SECONDS", 300, minimum=10)),
+    },
+    "notifications.send_digests": {
+        "task": "notifications.send_digests",
+        "schedule": crontab(hour=env_int("DIGEST_HOUR", 7, minimum=0), minute=0),
+    },
+    "audit.verify_chain": {"task": "audit.verify_chain", "schedule": crontab(hour=2, minute=30)},
+}
+CHASE_BATCH_SIZE = env_int("CHASE_BATCH_SIZE", 500, minimum=1)
+OUTBOX_BATCH_SIZE = env_int("OUTBOX_BATCH_SIZE", 200, minimum=1)
+# Companies waiting for verification this many days are chased (administrators reminded).
+PENDING_VERIFICATION_REMIND_DAYS = (2, 5)
 
 LOG_FORMAT = env_str("LOG_FORMAT", "text")
 if LOG_FORMAT not in {"text", "json"}:

@@ -21,8 +21,8 @@ CACHES = {"default": env_cache("CACHE_URL", CELERY_BROKER_URL)}
 CACHES["default"]["KEY_PREFIX"] = "rt-test-cache"
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,
-    "socket_timeout": 5,
-    "socket_connect_timeout": 3,
+    "socket_timeout": 2,
+    "socket_connect_timeout": 2,
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -35,12 +35,14 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_countries",
     "apps.core",
     "apps.audit",
     "apps.accounts",
     "apps.catalogue",
     "apps.workcalendar",
     "apps.notifications",
+    "apps.clients",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, given, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from apps.accounts import services as account_services
 
@@ -85,7 +86,10 @@ def test_operation_holds_its_schema_under_fuzzing(label, who, tokens):
         suppress_health_check=list(HealthCheck),
     )
     def run(case):
-        case.call_and_validate(headers=headers)
+        # A schema cannot state cross-field business rules (a registration number needs its
+        # kind, a parent must be in the producer's own book): a 400 with field messages for
+        # such input is right, so "schema-valid request rejected" is not a failure here.
+        case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
 
     run()
 

@@ -11,6 +11,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from apps.accounts.models import Invitation
+from apps.catalogue.models import CatalogueEntry
+from apps.workcalendar.models import CalendarDay, CalendarYear
 from tests.factories import make_producer
 
 ROLES = [
@@ -63,6 +65,19 @@ class World:
         )
         self.token = self.users["producer_admin"].api_tokens.create(
             name="erp", prefix="rt_x", key_hash="0" * 64
+        )
+        self.catalogue_entry = CatalogueEntry.objects.create(
+            control_code="1C999",
+            sub_item="a",
+            element="testium",
+            symbol="Tt",
+            name="Testium metal",
+            forms=["metal"],
+            effective_from="2025-04-04",
+        )
+        self.calendar_year, _ = CalendarYear.objects.get_or_create(year=2099)
+        self.calendar_day = CalendarDay.objects.create(
+            calendar_year=self.calendar_year, date="2099-01-01", kind="holiday"
         )
 
 
@@ -149,6 +164,38 @@ MATRIX: dict[str, Case] = {
     "audit:event_list": Case(
         lambda w: reverse("audit:event_list"),
         {**LOGIN, "auditor": 200, "administrator": 200, "pending_producer": 403, "*": 403},
+    ),
+    "catalogue:entry_list": Case(
+        lambda w: reverse("catalogue:entry_list"), {**LOGIN, **PRODUCERS_403, **AUTHORITY}
+    ),
+    "catalogue:entry_detail": Case(
+        lambda w: reverse("catalogue:entry_detail", args=[w.catalogue_entry.pk]),
+        {**LOGIN, **PRODUCERS_403, **AUTHORITY},
+    ),
+    "catalogue:entry_create": Case(
+        lambda w: reverse("catalogue:entry_create"), {**LOGIN, "administrator": 200, "*": 403}
+    ),
+    "catalogue:entry_edit": Case(
+        lambda w: reverse("catalogue:entry_edit", args=[w.catalogue_entry.pk]),
+        {**LOGIN, "administrator": 200, "*": 403},
+    ),
+    "workcalendar:year_list": Case(
+        lambda w: reverse("workcalendar:year_list"), {**LOGIN, **PRODUCERS_403, **AUTHORITY}
+    ),
+    "workcalendar:year_detail": Case(
+        lambda w: reverse("workcalendar:year_detail", args=[w.calendar_year.year]),
+        {**LOGIN, **PRODUCERS_403, **AUTHORITY},
+    ),
+    "workcalendar:day_add": Case(
+        lambda w: reverse("workcalendar:day_add", args=[w.calendar_year.year]),
+        {**LOGIN, "administrator": 302, "*": 403},
+        method="post",
+        data={"date": "2099-01-03", "kind": "workday"},
+    ),
+    "workcalendar:day_remove": Case(
+        lambda w: reverse("workcalendar:day_remove", args=[w.calendar_day.pk]),
+        {**LOGIN, "administrator": 302, "*": 403},
+        method="post",
     ),
     "api:api-root": Case(lambda w: reverse("api:api-root"), {"anonymous": 401, "*": 403}),
     "api:me": Case(lambda w: reverse("api:me"), {"anonymous": 401, "*": 200}),

@@ -29,6 +29,18 @@ NAV_ITEMS: list[NavItem] = [
     ),
     NavItem(_("Officials"), "accounts:official_list", frozenset({R.ADMINISTRATOR}), "person-badge"),
     NavItem(
+        _("Catalogue"),
+        "catalogue:entry_list",
+        frozenset({R.ADMINISTRATOR, R.REVIEWER, R.APPROVER, R.AUDITOR}),
+        "list-check",
+    ),
+    NavItem(
+        _("Calendar"),
+        "workcalendar:year_list",
+        frozenset({R.ADMINISTRATOR, R.REVIEWER, R.APPROVER, R.AUDITOR}),
+        "calendar3",
+    ),
+    NavItem(
         _("Audit trail"),
         "audit:event_list",
         frozenset({R.AUDITOR, R.ADMINISTRATOR}),

@@ -23,6 +23,13 @@ PRODUCER_ROLES = frozenset({Role.PRODUCER_ADMIN, Role.PRODUCER_STAFF})
 OFFICIAL_ROLES = frozenset({Role.REVIEWER, Role.APPROVER})
 AUTHORITY_ROLES = frozenset({Role.REVIEWER, Role.APPROVER, Role.AUDITOR, Role.ADMINISTRATOR})
 
+# The control catalogue and the working-day calendar: officials and auditors read them.
+REFERENCE_VIEW = [
+    "catalogue.view_catalogueentry",
+    "workcalendar.view_calendaryear",
+    "workcalendar.view_calendarday",
+]
+
 # Model permissions per role group ("app_label.codename"). Per-object grants (a case assigned to an
 # official) are django-guardian's; company scope is a foreign-key filter in the selectors.
 GROUP_PERMISSIONS: dict[Role, list[str]] = {
@@ -31,9 +38,14 @@ GROUP_PERMISSIONS: dict[Role, list[str]] = {
         "accounts.deactivate_member",
     ],
     Role.PRODUCER_STAFF: [],
-    Role.REVIEWER: ["accounts.view_organisation"],
-    Role.APPROVER: ["accounts.view_organisation"],
-    Role.AUDITOR: ["accounts.view_organisation", "accounts.view_user", "audit.view_auditevent"],
+    Role.REVIEWER: ["accounts.view_organisation", *REFERENCE_VIEW],
+    Role.APPROVER: ["accounts.view_organisation", *REFERENCE_VIEW],
+    Role.AUDITOR: [
+        "accounts.view_organisation",
+        "accounts.view_user",
+        "audit.view_auditevent",
+        *REFERENCE_VIEW,
+    ],
     Role.ADMINISTRATOR: [
         "accounts.view_organisation",
         "accounts.change_organisation",
@@ -46,6 +58,13 @@ GROUP_PERMISSIONS: dict[Role, list[str]] = {
         "accounts.view_invitation",
         "accounts.view_apitoken",
         "audit.view_auditevent",
+        *REFERENCE_VIEW,
+        "catalogue.add_catalogueentry",
+        "catalogue.change_catalogueentry",
+        "workcalendar.add_calendaryear",
+        "workcalendar.change_calendaryear",
+        "workcalendar.add_calendarday",
+        "workcalendar.delete_calendarday",
     ],
 }
 

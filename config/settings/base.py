@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "apps.core",
     "apps.audit",
     "apps.accounts",
+    "apps.catalogue",
+    "apps.workcalendar",
     "apps.licensing",
 ]
 

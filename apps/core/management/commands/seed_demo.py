@@ -2,6 +2,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.accounts import demo as accounts_demo
+from apps.catalogue import demo as catalogue_demo
+from apps.workcalendar import demo as workcalendar_demo
 
 
 class Command(BaseCommand):
@@ -21,6 +23,8 @@ class Command(BaseCommand):
                 "pass --force if this really is a demo machine."
             )
         counts = accounts_demo.seed()
+        counts.update(catalogue_demo.seed())
+        counts.update(workcalendar_demo.seed())
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo data ready: "

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CatalogueConfig(AppConfig):
+    name = "apps.catalogue"
+    label = "catalogue"
+    verbose_name = "Controlled items catalogue"

@@ -30,9 +30,11 @@ INSTALLED_APPS = [
     "guardian",
     "django_celery_beat",
     "django_htmx",
+    "django_countries",
     "apps.core",
     "apps.audit",
     "apps.accounts",
+    "apps.clients",
 ]
 
 MIDDLEWARE = [

@@ -23,23 +23,46 @@ PRODUCER_ROLES = frozenset({Role.PRODUCER_ADMIN, Role.PRODUCER_STAFF})
 OFFICIAL_ROLES = frozenset({Role.REVIEWER, Role.APPROVER})
 AUTHORITY_ROLES = frozenset({Role.REVIEWER, Role.APPROVER, Role.AUDITOR, Role.ADMINISTRATOR})
 
+# Clients app: producers keep their own book (company scope is a foreign-key filter); officials
+# read entities, lists and hits, reviewers and approvers decide hits, administrators keep the lists.
+CLIENT_BOOK_PERMISSIONS = ["clients.view_client", "clients.add_client", "clients.change_client"]
+SCREENING_READER_PERMISSIONS = [
+    "clients.view_cliententity",
+    "clients.view_screeninghit",
+    "clients.view_listentry",
+]
+SCREENING_DECIDER_PERMISSIONS = [
+    *SCREENING_READER_PERMISSIONS,
+    "clients.change_screeninghit",
+    "clients.change_cliententity",
+]
+
 # Model permissions per role group ("app_label.codename"). Per-object grants (a case assigned to an
 # official) are django-guardian's; company scope is a foreign-key filter in the selectors.
 GROUP_PERMISSIONS: dict[Role, list[str]] = {
     Role.PRODUCER_ADMIN: [
         "accounts.invite_member",
         "accounts.deactivate_member",
+        *CLIENT_BOOK_PERMISSIONS,
     ],
-    Role.PRODUCER_STAFF: [],
-    Role.REVIEWER: ["accounts.view_organisation"],
-    Role.APPROVER: ["accounts.view_organisation"],
-    Role.AUDITOR: ["accounts.view_organisation", "accounts.view_user", "audit.view_auditevent"],
+    Role.PRODUCER_STAFF: [*CLIENT_BOOK_PERMISSIONS],
+    Role.REVIEWER: ["accounts.view_organisation", *SCREENING_DECIDER_PERMISSIONS],
+    Role.APPROVER: ["accounts.view_organisation", *SCREENING_DECIDER_PERMISSIONS],
+    Role.AUDITOR: [
+        "accounts.view_organisation",
+        "accounts.view_user",
+        "audit.view_auditevent",
+        *SCREENING_READER_PERMISSIONS,
+    ],
     Role.ADMINISTRATOR: [
         "accounts.view_organisation",
         "accounts.verify_organisation",
         "accounts.view_user",
         "accounts.add_user",
         "accounts.change_user",
+        *SCREENING_READER_PERMISSIONS,
+        "clients.add_listentry",
+        "clients.change_listentry",
     ],
 }
 

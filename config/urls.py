@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from apps.accounts import api as accounts_api
+from apps.clients import api as clients_api
 from apps.core import views as core_views
 from apps.core.admin_site import restrict_admin_to_administrators
 
@@ -11,6 +12,9 @@ restrict_admin_to_administrators(admin.site)
 
 router = DefaultRouter()
 router.register("organisations", accounts_api.OrganisationViewSet, basename="organisation")
+router.register("clients", clients_api.ClientViewSet, basename="client")
+router.register("client-entities", clients_api.ClientEntityViewSet, basename="client-entity")
+router.register("screening-hits", clients_api.ScreeningHitViewSet, basename="screening-hit")
 
 api_v1 = [
     path("me/", accounts_api.MeView.as_view(), name="me"),
@@ -23,6 +27,7 @@ urlpatterns = [
     path("audit/", include("apps.audit.urls")),
     path("catalogue/", include("apps.catalogue.urls")),
     path("calendar/", include("apps.workcalendar.urls")),
+    path("clients/", include("apps.clients.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),

@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from apps.accounts.models import Invitation
 from apps.catalogue.models import CatalogueEntry
 from apps.workcalendar.models import CalendarDay, CalendarYear
+from tests.clients import world as clients_world
 from tests.factories import make_producer
 
 ROLES = [
@@ -79,9 +80,79 @@ class World:
         self.calendar_day = CalendarDay.objects.create(
             calendar_year=self.calendar_year, date="2099-01-01", kind="holiday"
         )
+        clients_world.build(self)
 
 
 LOGIN = {"anonymous": 302}
+CLIENT_BOOK = {**LOGIN, **OFFICIALS_403, "pending_producer": 302, "*": 200}
+OWN_CLIENT = {**LOGIN, **OFFICIALS_403, "pending_producer": 302, "other_producer": 404}
+AUTHORITY_PAGE = {**LOGIN, **PRODUCERS_403, **AUTHORITY}
+DECIDERS_POST = {**LOGIN, "reviewer": 302, "approver": 302, "*": 403}
+ADMIN_PAGE = {**LOGIN, "administrator": 200, "*": 403}
+API_AUTHORITY = {"anonymous": 401, **PRODUCERS_403, "*": 200}
+API_OWN_CLIENT = {"anonymous": 401, **PRODUCERS_403, **OFFICIALS_403, "other_producer": 404}
+CLIENTS_MATRIX: dict[str, Case] = {
+    "clients:client_list": Case(lambda w: reverse("clients:client_list"), CLIENT_BOOK),
+    "clients:client_create": Case(lambda w: reverse("clients:client_create"), CLIENT_BOOK),
+    "clients:client_edit": Case(
+        lambda w: reverse("clients:client_edit", args=[w.client.pk]), {**OWN_CLIENT, "*": 200}
+    ),
+    "clients:client_archive": Case(
+        lambda w: reverse("clients:client_archive", args=[w.client.pk]),
+        {**OWN_CLIENT, "*": 302},
+        method="post",
+    ),
+    "clients:entity_list": Case(lambda w: reverse("clients:entity_list"), AUTHORITY_PAGE),
+    "clients:entity_detail": Case(
+        lambda w: reverse("clients:entity_detail", args=[w.entity.pk]), AUTHORITY_PAGE
+    ),
+    "clients:entity_merge": Case(
+        lambda w: reverse("clients:entity_merge", args=[w.entity.pk]),
+        DECIDERS_POST,
+        method="post",
+        data={"target": "999999", "reason": "access check"},
+    ),
+    "clients:entity_split": Case(
+        lambda w: reverse("clients:entity_split", args=[w.entity.pk]),
+        DECIDERS_POST,
+        method="post",
+        data={"client": "999999", "reason": "access check"},
+    ),
+    "clients:hit_list": Case(lambda w: reverse("clients:hit_list"), AUTHORITY_PAGE),
+    "clients:hit_decide": Case(
+        lambda w: reverse("clients:hit_decide", args=[w.hit.pk]),
+        DECIDERS_POST,
+        method="post",
+        data={"action": "dismiss", "reason": "access check"},
+    ),
+    "clients:listentry_list": Case(lambda w: reverse("clients:listentry_list"), AUTHORITY_PAGE),
+    "clients:listentry_create": Case(lambda w: reverse("clients:listentry_create"), ADMIN_PAGE),
+    "clients:listentry_import": Case(lambda w: reverse("clients:listentry_import"), ADMIN_PAGE),
+    "clients:listentry_edit": Case(
+        lambda w: reverse("clients:listentry_edit", args=[w.list_entry.pk]), AUTHORITY_PAGE
+    ),
+    "api:client-list": Case(
+        lambda w: reverse("api:client-list"),
+        {"anonymous": 401, "pending_producer": 403, **OFFICIALS_403, "*": 200},
+    ),
+    "api:client-detail": Case(
+        lambda w: reverse("api:client-detail", args=[w.client.pk]),
+        {**API_OWN_CLIENT, "producer_admin": 200, "producer": 200},
+    ),
+    "api:client-archive": Case(
+        lambda w: reverse("api:client-archive", args=[w.client.pk]),
+        {**API_OWN_CLIENT, "producer_admin": 200, "producer": 200},
+        method="post",
+    ),
+    "api:client-entity-list": Case(lambda w: reverse("api:client-entity-list"), API_AUTHORITY),
+    "api:client-entity-detail": Case(
+        lambda w: reverse("api:client-entity-detail", args=[w.entity.pk]), API_AUTHORITY
+    ),
+    "api:screening-hit-list": Case(lambda w: reverse("api:screening-hit-list"), API_AUTHORITY),
+    "api:screening-hit-detail": Case(
+        lambda w: reverse("api:screening-hit-detail", args=[w.hit.pk]), API_AUTHORITY
+    ),
+}
 MATRIX: dict[str, Case] = {
     "core:home": Case(lambda w: reverse("core:home"), {**LOGIN, "pending_producer": 302, "*": 200}),
     "healthz": Case(lambda w: reverse("healthz"), {"*": 200}),
@@ -207,6 +278,7 @@ MATRIX: dict[str, Case] = {
         lambda w: reverse("api:organisation-detail", args=[w.company.pk]),
         {"anonymous": 401, "other_producer": 404, "pending_producer": 403, "*": 200},
     ),
+    **CLIENTS_MATRIX,
     "api-schema": Case(lambda w: reverse("api-schema"), {"anonymous": 401, "*": 200}),
     "api-docs": Case(lambda w: reverse("api-docs"), {"anonymous": 401, "*": 200}),
 }

@@ -22,10 +22,34 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Home"), "core:home", frozenset(Role), "house", needs_verified_company=False),
     NavItem(_("Team"), "accounts:team", frozenset({R.PRODUCER_ADMIN}), "people"),
     NavItem(
+        _("Clients"),
+        "clients:client_list",
+        frozenset({R.PRODUCER_ADMIN, R.PRODUCER_STAFF}),
+        "person-vcard",
+    ),
+    NavItem(
         _("Organisations"),
         "accounts:organisation_list",
         frozenset({R.ADMINISTRATOR, R.REVIEWER, R.APPROVER, R.AUDITOR}),
         "building",
+    ),
+    NavItem(
+        _("Screening"),
+        "clients:hit_list",
+        frozenset({R.REVIEWER, R.APPROVER, R.AUDITOR, R.ADMINISTRATOR}),
+        "shield-exclamation",
+    ),
+    NavItem(
+        _("Entities"),
+        "clients:entity_list",
+        frozenset({R.REVIEWER, R.APPROVER, R.AUDITOR, R.ADMINISTRATOR}),
+        "buildings",
+    ),
+    NavItem(
+        _("Lists"),
+        "clients:listentry_list",
+        frozenset({R.REVIEWER, R.APPROVER, R.AUDITOR, R.ADMINISTRATOR}),
+        "list-check",
     ),
     NavItem(_("Officials"), "accounts:official_list", frozenset({R.ADMINISTRATOR}), "person-badge"),
     NavItem(

@@ -30,21 +30,37 @@ REFERENCE_VIEW = [
     "workcalendar.view_calendarday",
 ]
 
+# Clients app: producers keep their own book (company scope is a foreign-key filter); officials
+# read entities, lists and hits, reviewers and approvers decide hits, administrators keep the lists.
+CLIENT_BOOK_PERMISSIONS = ["clients.view_client", "clients.add_client", "clients.change_client"]
+SCREENING_READER_PERMISSIONS = [
+    "clients.view_cliententity",
+    "clients.view_screeninghit",
+    "clients.view_listentry",
+]
+SCREENING_DECIDER_PERMISSIONS = [
+    *SCREENING_READER_PERMISSIONS,
+    "clients.change_screeninghit",
+    "clients.change_cliententity",
+]
+
 # Model permissions per role group ("app_label.codename"). Per-object grants (a case assigned to an
 # official) are django-guardian's; company scope is a foreign-key filter in the selectors.
 GROUP_PERMISSIONS: dict[Role, list[str]] = {
     Role.PRODUCER_ADMIN: [
         "accounts.invite_member",
         "accounts.deactivate_member",
+        *CLIENT_BOOK_PERMISSIONS,
     ],
-    Role.PRODUCER_STAFF: [],
-    Role.REVIEWER: ["accounts.view_organisation", *REFERENCE_VIEW],
-    Role.APPROVER: ["accounts.view_organisation", *REFERENCE_VIEW],
+    Role.PRODUCER_STAFF: [*CLIENT_BOOK_PERMISSIONS],
+    Role.REVIEWER: ["accounts.view_organisation", *REFERENCE_VIEW, *SCREENING_DECIDER_PERMISSIONS],
+    Role.APPROVER: ["accounts.view_organisation", *REFERENCE_VIEW, *SCREENING_DECIDER_PERMISSIONS],
     Role.AUDITOR: [
         "accounts.view_organisation",
         "accounts.view_user",
         "audit.view_auditevent",
         *REFERENCE_VIEW,
+        *SCREENING_READER_PERMISSIONS,
     ],
     Role.ADMINISTRATOR: [
         "accounts.view_organisation",
@@ -65,6 +81,9 @@ GROUP_PERMISSIONS: dict[Role, list[str]] = {
         "workcalendar.change_calendaryear",
         "workcalendar.add_calendarday",
         "workcalendar.delete_calendarday",
+        *SCREENING_READER_PERMISSIONS,
+        "clients.add_listentry",
+        "clients.change_listentry",
     ],
 }
 

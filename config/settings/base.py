@@ -30,12 +30,14 @@ INSTALLED_APPS = [
     "guardian",
     "django_celery_beat",
     "django_htmx",
+    "django_countries",
     "apps.core",
     "apps.audit",
     "apps.accounts",
     "apps.catalogue",
     "apps.workcalendar",
     "apps.licensing",
+    "apps.clients",
 ]
 
 MIDDLEWARE = [

@@ -49,8 +49,13 @@ def today() -> date:
     return timezone.localdate()
 
 
-def reading_for(application, *, calendar: WorkCalendar | None = None, as_of: date | None = None,
-                transitions=None) -> ClockReading | None:
+def reading_for(
+    application,
+    *,
+    calendar: WorkCalendar | None = None,
+    as_of: date | None = None,
+    transitions=None,
+) -> ClockReading | None:
     """The clock of one case (None for a draft: no clock yet)."""
     if application.accepted_on is None:
         return None
@@ -66,8 +71,12 @@ def derived_fields(application, transitions, calendar: WorkCalendar | None = Non
     calendar = calendar or work_calendar()
     periods = clock_periods(transitions)
     if not periods:
-        return {"clock_used_days": 0, "clock_running_since": None, "review_deadline": None,
-                "deadline_provisional": False}
+        return {
+            "clock_used_days": 0,
+            "clock_running_since": None,
+            "review_deadline": None,
+            "deadline_provisional": False,
+        }
     closed = [p for p in periods if p.end is not None]
     used = sum(calendar.working_days_between(p.start, p.end) for p in closed)
     running_since = periods[-1].start if periods[-1].end is None else None
@@ -77,8 +86,12 @@ def derived_fields(application, transitions, calendar: WorkCalendar | None = Non
     if running_since is not None:
         deadline = calendar.add_working_days(running_since, max(limit - used, 0))
         provisional = calendar.is_provisional_between(periods[0].start, deadline)
-    return {"clock_used_days": used, "clock_running_since": running_since,
-            "review_deadline": deadline, "deadline_provisional": provisional}
+    return {
+        "clock_used_days": used,
+        "clock_running_since": running_since,
+        "review_deadline": deadline,
+        "deadline_provisional": provisional,
+    }
 
 
 def days_used(application, calendar: WorkCalendar, as_of: date) -> int:

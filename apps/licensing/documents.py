@@ -37,13 +37,16 @@ def check_upload(upload) -> CheckedUpload:
         )
     data = upload.read()
     if not data:
-        raise DomainError(_("“%(name)s” is empty.") % {"name": upload.name},
-                          field_errors={"file": [_("The file is empty.")]})
+        raise DomainError(
+            _("“%(name)s” is empty.") % {"name": upload.name},
+            field_errors={"file": [_("The file is empty.")]},
+        )
     for magic, content_type, extension in SIGNATURES:
         if data.startswith(magic):
             stored = ContentFile(data, name=f"{secrets.token_hex(16)}.{extension}")
-            return CheckedUpload(stored, upload.name[:255], content_type, len(data),
-                                 hashlib.sha256(data).hexdigest())
+            return CheckedUpload(
+                stored, upload.name[:255], content_type, len(data), hashlib.sha256(data).hexdigest()
+            )
     raise DomainError(
         _("“%(name)s” is not a PDF, PNG or JPEG file.") % {"name": upload.name},
         field_errors={"file": [_("Only PDF, PNG or JPEG files are accepted.")]},

@@ -69,7 +69,9 @@ class Application(models.Model):
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="applications"
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     copied_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
     )
@@ -79,7 +81,9 @@ class Application(models.Model):
     licence_type = models.CharField(_("licence type"), max_length=10, choices=LicenceType.choices)
     contract_number = models.CharField(_("contract number"), max_length=100, blank=True)
     contract_date = models.DateField(_("contract date"), null=True, blank=True)
-    trade_mode = models.CharField(_("trade mode"), max_length=20, choices=TradeMode.choices, blank=True)
+    trade_mode = models.CharField(
+        _("trade mode"), max_length=20, choices=TradeMode.choices, blank=True
+    )
     payment_method = models.CharField(
         _("payment method"), max_length=10, choices=PaymentMethod.choices, blank=True
     )
@@ -148,7 +152,11 @@ class ApplicationLine(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="lines")
     position = models.PositiveSmallIntegerField()
     catalogue_entry = models.ForeignKey(
-        "catalogue.CatalogueEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "catalogue.CatalogueEntry",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     form = models.CharField(_("form"), max_length=10)
     element_content_pct = models.DecimalField(
@@ -168,7 +176,9 @@ class ApplicationLine(models.Model):
     class Meta:
         ordering = ["application", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["application", "position"], name="line_position_unique"),
+            models.UniqueConstraint(
+                fields=["application", "position"], name="line_position_unique"
+            ),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="line_quantity_positive"),
             models.CheckConstraint(condition=Q(unit_price__gte=0), name="line_price_not_negative"),
             models.CheckConstraint(
@@ -239,7 +249,9 @@ class Document(models.Model):
     content_type = models.CharField(max_length=50)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -252,7 +264,9 @@ class Document(models.Model):
 class ApplicationTransition(models.Model):
     """One step of the history; the review clock is computed from these rows."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="transitions")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="transitions"
+    )
     action = models.CharField(max_length=30)
     from_status = models.CharField(max_length=30, blank=True)
     to_status = models.CharField(max_length=30)
@@ -283,7 +297,9 @@ class InformationRequest(models.Model):
         Application, on_delete=models.CASCADE, related_name="information_requests"
     )
     question = models.TextField()
-    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     raised_at = models.DateTimeField(auto_now_add=True)
     raised_on = models.DateField()
     due_on = models.DateField()
@@ -324,7 +340,7 @@ class InternalNote(models.Model):
 
 
 class OfficialLink(models.Model):
-    """An official's declared link to a company: they never act on its cases (conflict of interest)."""
+    """An official's declared link to a company: they never act on its cases."""
 
     official = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="company_links"
@@ -337,7 +353,9 @@ class OfficialLink(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["official", "organisation"], name="official_link_unique")
+            models.UniqueConstraint(
+                fields=["official", "organisation"], name="official_link_unique"
+            )
         ]
 
     def __str__(self) -> str:
@@ -356,12 +374,16 @@ class LicenceNumberSequence(models.Model):
 
 class Licence(models.Model):
     number = models.CharField(max_length=20, unique=True)
-    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="licence")
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, related_name="licence"
+    )
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="licences"
     )
     licence_type = models.CharField(max_length=10, choices=LicenceType.choices)
-    status = models.CharField(max_length=15, choices=LicenceStatus.choices, default=LicenceStatus.ACTIVE)
+    status = models.CharField(
+        max_length=15, choices=LicenceStatus.choices, default=LicenceStatus.ACTIVE
+    )
     issued_on = models.DateField()
     valid_until = models.DateField()
     conditions = models.TextField(blank=True)
@@ -371,13 +393,17 @@ class Licence(models.Model):
     port_of_exit = models.CharField(max_length=100)
     transport_mode = models.CharField(max_length=12, choices=TransportMode.choices)
     verification_code = models.CharField(max_length=16)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-issued_on", "-number"]
         constraints = [
-            models.CheckConstraint(condition=Q(valid_until__gte=F("issued_on")), name="licence_valid_range")
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=F("issued_on")), name="licence_valid_range"
+            )
         ]
         indexes = [
             models.Index(fields=["organisation", "status"]),
@@ -392,7 +418,9 @@ class LicenceLine(models.Model):
     """Per line, the quantity granted and what is left. Balance never goes below zero."""
 
     licence = models.ForeignKey(Licence, on_delete=models.PROTECT, related_name="lines")
-    application_line = models.OneToOneField(ApplicationLine, on_delete=models.PROTECT, related_name="+")
+    application_line = models.OneToOneField(
+        ApplicationLine, on_delete=models.PROTECT, related_name="+"
+    )
     catalogue_entry = models.ForeignKey(
         "catalogue.CatalogueEntry", null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -405,10 +433,15 @@ class LicenceLine(models.Model):
     class Meta:
         ordering = ["licence", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(quantity_granted__gt=0), name="licence_line_granted_positive"),
-            models.CheckConstraint(condition=Q(balance__gte=0), name="licence_line_balance_not_negative"),
             models.CheckConstraint(
-                condition=Q(balance__lte=F("quantity_granted")), name="licence_line_balance_within_grant"
+                condition=Q(quantity_granted__gt=0), name="licence_line_granted_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(balance__gte=0), name="licence_line_balance_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(balance__lte=F("quantity_granted")),
+                name="licence_line_balance_within_grant",
             ),
         ]
 
@@ -436,7 +469,7 @@ class LicenceTransition(models.Model):
 
 
 class Amendment(models.Model):
-    """A change of a non-key element of a licence (port, transport, dates), decided by an official."""
+    """A change of a non-key element of a licence (port, transport, validity)."""
 
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Requested")
@@ -445,7 +478,9 @@ class Amendment(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     licence = models.ForeignKey(Licence, on_delete=models.PROTECT, related_name="amendments")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     requested_at = models.DateTimeField(auto_now_add=True)
     requested_on = models.DateField()
     changes = models.JSONField(help_text=_("{field: [old, new]}"))

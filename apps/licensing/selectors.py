@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 
 from apps.core.roles import Role, has_role, is_producer
@@ -31,9 +31,13 @@ def application_list_for(user) -> QuerySet[Application]:
 
 def application_get_for(user, pk: int) -> Application:
     try:
-        return application_list_for(user).select_related(
-            "organisation", "assigned_reviewer", "reviewed_by", "decided_by", "created_by"
-        ).get(pk=pk)
+        return (
+            application_list_for(user)
+            .select_related(
+                "organisation", "assigned_reviewer", "reviewed_by", "decided_by", "created_by"
+            )
+            .get(pk=pk)
+        )
     except Application.DoesNotExist:
         raise Http404 from None
 
@@ -45,8 +49,9 @@ def application_detail_for(user, pk: int) -> Application:
     parties = ApplicationParty.objects.select_related("client").order_by("role", "id")
     return (
         Application.objects.filter(pk=app.pk)
-        .select_related("organisation", "assigned_reviewer", "reviewed_by", "decided_by",
-                        "created_by")
+        .select_related(
+            "organisation", "assigned_reviewer", "reviewed_by", "decided_by", "created_by"
+        )
         .prefetch_related(
             Prefetch("lines", queryset=lines),
             Prefetch("parties", queryset=parties),
@@ -58,17 +63,31 @@ def application_detail_for(user, pk: int) -> Application:
     )
 
 
-def queue_for(user, *, status: str = "", element: str = "", destination: str = "",
-              sector: str = "", fast_track: str = "", assignee: str = "", deadline_by: date | None = None,
-              organisation: str = "") -> QuerySet[Application]:
+def queue_for(
+    user,
+    *,
+    status: str = "",
+    element: str = "",
+    destination: str = "",
+    sector: str = "",
+    fast_track: str = "",
+    assignee: str = "",
+    deadline_by: date | None = None,
+    organisation: str = "",
+) -> QuerySet[Application]:
     """The officials' queue: open cases by default, filtered in SQL (no per-row Python)."""
     if not has_role(user, *AUTHORITY_ROLES):
         return Application.objects.none()
     qs = Application.objects.exclude(status=ApplicationStatus.DRAFT)
     qs = qs.filter(status=status) if status else qs.filter(status__in=OPEN_APPLICATION_STATES)
     if element:
-        qs = qs.filter(Exists(ApplicationLine.objects.filter(
-            application=OuterRef("pk"), catalogue_entry__symbol=element)))
+        qs = qs.filter(
+            Exists(
+                ApplicationLine.objects.filter(
+                    application=OuterRef("pk"), catalogue_entry__symbol=element
+                )
+            )
+        )
     if destination:
         qs = qs.filter(destination_country=destination.upper())
     if sector:
@@ -87,7 +106,8 @@ def queue_for(user, *, status: str = "", element: str = "", destination: str = "
         qs = qs.filter(organisation_id=int(organisation))
     linked = OfficialLink.objects.filter(official=user, organisation=OuterRef("organisation"))
     return qs.select_related("organisation", "assigned_reviewer").annotate(
-        linked_to_me=Exists(linked))
+        linked_to_me=Exists(linked)
+    )
 
 
 def open_rfi_for(application: Application) -> InformationRequest | None:
@@ -104,8 +124,12 @@ def licence_list_for(user) -> QuerySet[Licence]:
 
 def licence_get_for(user, pk: int) -> Licence:
     try:
-        return (licence_list_for(user).select_related("organisation", "application", "issued_by")
-                .prefetch_related("lines__catalogue_entry", "transitions", "amendments").get(pk=pk))
+        return (
+            licence_list_for(user)
+            .select_related("organisation", "application", "issued_by")
+            .prefetch_related("lines__catalogue_entry", "transitions", "amendments")
+            .get(pk=pk)
+        )
     except Licence.DoesNotExist:
         raise Http404 from None
 
@@ -115,7 +139,9 @@ def licence_verify(number: str, code: str) -> bool:
     from django.utils import timezone
 
     return Licence.objects.filter(
-        number=number.strip().upper(), verification_code=code.strip().upper(), status="active",
+        number=number.strip().upper(),
+        verification_code=code.strip().upper(),
+        status="active",
         valid_until__gte=timezone.localdate(),
     ).exists()
 
@@ -138,8 +164,8 @@ def expected_of_producer(application: Application) -> str:
 def reviewers_for_assignment(application: Application):
     from apps.accounts.models import User
 
-    return (User.objects.filter(groups__name=Role.REVIEWER.value, is_active=True)
-            .exclude(company_links__organisation_id=application.organisation_id)
-            .order_by("full_name"))
-
-
+    return (
+        User.objects.filter(groups__name=Role.REVIEWER.value, is_active=True)
+        .exclude(company_links__organisation_id=application.organisation_id)
+        .order_by("full_name")
+    )

@@ -148,8 +148,9 @@ class TransitionRefused(Exception):
         self.message = message
 
 
-def check(table: dict[str, Transition], action: str, state: str, actor_kinds: set[str],
-          reason: str = "") -> Transition:
+def check(
+    table: dict[str, Transition], action: str, state: str, actor_kinds: set[str], reason: str = ""
+) -> Transition:
     """The transition for `action` from `state` by someone who is `actor_kinds` to the case.
 
     Raises TransitionRefused. A wrong state is a conflict (someone else acted first, or a forged

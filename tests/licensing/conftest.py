@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.catalogue.models import CatalogueEntry
+from apps.catalogue.seed import load_entries
 from apps.clients.models import Client
 from apps.licensing import services
 from apps.licensing.models import REQUIRED_DOCUMENTS
@@ -21,20 +22,30 @@ def pdf(name="doc.pdf"):
 
 @pytest.fixture
 def dysprosium(db):
-    return CatalogueEntry.objects.filter(control_code="1C905", sub_item="a").first()
+    # Transactional tests flush the rows the data migration seeded: load them again if so.
+    if not CatalogueEntry.objects.exists():
+        load_entries(CatalogueEntry)
+    entries = CatalogueEntry.objects.filter(control_code="1C905", sub_item="a").order_by("pk")
+    return next(e for e in entries if "metal" in e.forms)
 
 
 def make_client(organisation, user, name, roles, country="DE"):
     return Client.objects.create(
-        organisation=organisation, legal_name=name, country=country, sector="automotive",
-        roles=roles, created_by=user, name_norm=name.lower(),
+        organisation=organisation,
+        legal_name=name,
+        country=country,
+        sector="automotive",
+        roles=roles,
+        created_by=user,
+        name_norm=name.lower(),
     )
 
 
 @pytest.fixture
 def client_book(company, producer):
-    buyer = make_client(company, producer, "Rheinland Motoren GmbH",
-                        ["purchaser", "consignee", "end_user"])
+    buyer = make_client(
+        company, producer, "Rheinland Motoren GmbH", ["purchaser", "consignee", "end_user"]
+    )
     return {"buyer": buyer}
 
 
@@ -58,18 +69,31 @@ def make_draft(producer, client_book, dysprosium):
     def make(actor=None, quantity="100.000", **header):
         actor = actor or producer
         app = services.application_create(
-            actor=actor, data={**HEADER, **header},
-            lines=[{"catalogue_entry": dysprosium, "form": "metal", "quantity": Decimal(quantity),
-                    "unit": "kg", "unit_price": Decimal("350.00"), "currency": "USD",
-                    "hs_code": "2805301200", "element_content_pct": Decimal("99.5")}],
+            actor=actor,
+            data={**HEADER, **header},
+            lines=[
+                {
+                    "catalogue_entry": dysprosium,
+                    "form": "metal",
+                    "quantity": Decimal(quantity),
+                    "unit": "kg",
+                    "unit_price": Decimal("350.00"),
+                    "currency": "USD",
+                    "hs_code": "2805301200",
+                    "element_content_pct": Decimal("99.5"),
+                }
+            ],
         )
         buyer = client_book["buyer"]
         services.application_set_parties(
-            actor=actor, application=app,
+            actor=actor,
+            application=app,
             parties=[(buyer.pk, "purchaser"), (buyer.pk, "consignee"), (buyer.pk, "end_user")],
         )
         for kind in REQUIRED_DOCUMENTS:
-            services.document_add(actor=actor, application=app, kind=kind, upload=pdf(f"{kind}.pdf"))
+            services.document_add(
+                actor=actor, application=app, kind=kind, upload=pdf(f"{kind}.pdf")
+            )
         return app
 
     return make
@@ -99,13 +123,15 @@ def advance(producer, reviewer, approver):
             elif step == "rfi":
                 services.rfi_raise(actor=reviewer, application=app, question="Send the EUC.")
             elif step == "recommend":
-                services.application_recommend(actor=reviewer, application=app,
-                                               recommendation="approve", reasons="Complete.")
+                services.application_recommend(
+                    actor=reviewer, application=app, recommendation="approve", reasons="Complete."
+                )
             elif step == "approve":
                 services.application_decide(actor=approver, application=app, decision="approve")
             elif step == "deny":
-                services.application_decide(actor=approver, application=app, decision="deny",
-                                            reasons="End use unclear.")
+                services.application_decide(
+                    actor=approver, application=app, decision="deny", reasons="End use unclear."
+                )
             elif step == "withdraw":
                 services.application_withdraw(actor=producer, application=app, reason="Cancelled")
         app.refresh_from_db()

@@ -25,7 +25,7 @@ def run_at_once(calls):
         try:
             barrier.wait()
             results[i] = call()
-        except Exception as exc:  # noqa: BLE001 - collected and asserted by the test
+        except Exception as exc:
             results[i] = exc
         finally:
             connection.close()
@@ -38,15 +38,19 @@ def run_at_once(calls):
     return results
 
 
-def test_twenty_concurrent_approvals_by_two_approvers_make_one_licence(make_draft, advance, approver):
+def test_twenty_concurrent_approvals_by_two_approvers_make_one_licence(
+    make_draft, advance, approver
+):
     second = UserFactory(roles=[Role.APPROVER])
     app = advance(make_draft(), S.REVIEWED)
     actors = [approver, second] * 10
 
-    results = run_at_once([
-        (lambda a=a: services.application_decide(actor=a, application=app, decision="approve"))
-        for a in actors
-    ])
+    results = run_at_once(
+        [
+            (lambda a=a: services.application_decide(actor=a, application=app, decision="approve"))
+            for a in actors
+        ]
+    )
 
     successes = [r for r in results if isinstance(r, tuple)]
     conflicts = [r for r in results if isinstance(r, ConflictError)]
@@ -61,9 +65,9 @@ def test_twenty_concurrent_approvals_by_two_approvers_make_one_licence(make_draf
 def test_double_clicked_submit_makes_one_transition(make_draft, producer):
     app = make_draft()
 
-    results = run_at_once([
-        lambda: services.application_submit(actor=producer, application=app) for _ in range(2)
-    ])
+    results = run_at_once(
+        [lambda: services.application_submit(actor=producer, application=app) for _ in range(2)]
+    )
 
     assert sum(1 for r in results if isinstance(r, ConflictError)) == 1
     assert app.transitions.filter(action="submit").count() == 1
@@ -72,13 +76,21 @@ def test_double_clicked_submit_makes_one_transition(make_draft, producer):
 def test_licence_numbers_stay_gapless_under_concurrent_approvals(make_draft, advance, approver):
     apps = [advance(make_draft(contract_number=f"C-{i}"), S.REVIEWED) for i in range(20)]
 
-    results = run_at_once([
-        (lambda a=a: services.application_decide(actor=approver, application=a, decision="approve"))
-        for a in apps
-    ])
+    results = run_at_once(
+        [
+            (
+                lambda a=a: services.application_decide(
+                    actor=approver, application=a, decision="approve"
+                )
+            )
+            for a in apps
+        ]
+    )
 
     assert not [r for r in results if isinstance(r, Exception)], results
-    serials = sorted(int(n.rsplit("-", 1)[1]) for n in Licence.objects.values_list("number", flat=True))
+    serials = sorted(
+        int(n.rsplit("-", 1)[1]) for n in Licence.objects.values_list("number", flat=True)
+    )
     assert serials == list(range(1, 21))
 
 
@@ -88,8 +100,10 @@ def test_a_linked_approver_racing_is_still_refused(make_draft, advance, approver
     app = advance(make_draft(), S.REVIEWED)
     OfficialLink.objects.create(official=approver, organisation=company, reason="Shareholder")
 
-    results = run_at_once([
-        lambda: services.application_decide(actor=approver, application=app, decision="approve")
-        for _ in range(3)
-    ])
+    results = run_at_once(
+        [
+            lambda: services.application_decide(actor=approver, application=app, decision="approve")
+            for _ in range(3)
+        ]
+    )
     assert all(isinstance(r, PermissionDeniedError) for r in results)

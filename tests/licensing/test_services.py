@@ -25,8 +25,15 @@ def test_incomplete_submission_lists_every_missing_piece_and_changes_nothing(pro
         services.application_submit(actor=producer, application=app)
 
     problems = refused.value.field_errors["__all__"]
-    for expected in ["contract number", "port of exit", "at least one line", "purchaser",
-                     "end user", "end-user certificate", "internal compliance programme"]:
+    for expected in [
+        "contract number",
+        "port of exit",
+        "at least one line",
+        "purchaser",
+        "end user",
+        "end-user certificate",
+        "internal compliance programme",
+    ]:
         assert any(expected in p for p in problems), (expected, problems)
     app.refresh_from_db()
     assert app.status == S.DRAFT
@@ -43,13 +50,26 @@ def test_submission_starts_the_45_working_day_clock(make_draft, producer):
     assert app.accepted_on == timezone.localdate()
     assert app.clock_running_since == app.accepted_on
     assert app.review_deadline > app.accepted_on + timedelta(days=45 + 12)
-    assert AuditEvent.objects.filter(action="application.submit", object_id=str(app.pk)).count() == 1
+    assert (
+        AuditEvent.objects.filter(action="application.submit", object_id=str(app.pk)).count() == 1
+    )
 
 
 def test_a_line_not_controlled_on_the_submission_date_is_flagged(make_draft, producer):
     from apps.catalogue.models import CatalogueEntry
 
-    suspended = CatalogueEntry.objects.filter(control_code="1C909").first()
+    today = timezone.localdate()
+    suspended = CatalogueEntry.objects.create(
+        control_code="1C999",
+        sub_item="a",
+        element="testium",
+        symbol="Tt",
+        name="Testium metal",
+        forms=["metal"],
+        hs_codes=["2805309999"],
+        effective_from=today - timedelta(days=30),
+        suspended_until=today + timedelta(days=300),
+    )
     app = make_draft()
     line = app.lines.get()
     line.catalogue_entry = suspended
@@ -113,8 +133,11 @@ def test_partial_approval_grants_less_than_asked(make_draft, advance, approver):
     line = app.lines.get()
 
     _app, licence = services.application_decide(
-        actor=approver, application=app, decision="approve",
-        approved_quantities={line.pk: Decimal("40")}, reasons="Volume above history.",
+        actor=approver,
+        application=app,
+        decision="approve",
+        approved_quantities={line.pk: Decimal("40")},
+        reasons="Volume above history.",
     )
 
     assert licence.lines.get().quantity_granted == Decimal("40")
@@ -125,8 +148,12 @@ def test_granting_more_than_asked_is_refused(make_draft, advance, approver):
     line = app.lines.get()
 
     with pytest.raises(DomainError, match="between 0 and"):
-        services.application_decide(actor=approver, application=app, decision="approve",
-                                    approved_quantities={line.pk: Decimal("101")})
+        services.application_decide(
+            actor=approver,
+            application=app,
+            decision="approve",
+            approved_quantities={line.pk: Decimal("101")},
+        )
     app.refresh_from_db()
     assert app.status == S.REVIEWED
     assert not Licence.objects.exists()
@@ -137,8 +164,9 @@ def test_approver_never_decides_a_case_they_reviewed(make_draft, producer):
     app = make_draft()
     services.application_submit(actor=producer, application=app)
     services.application_take(actor=both, application=app)
-    services.application_recommend(actor=both, application=app, recommendation="approve",
-                                   reasons="Fine.")
+    services.application_recommend(
+        actor=both, application=app, recommendation="approve", reasons="Fine."
+    )
 
     with pytest.raises(PermissionDeniedError):
         services.application_decide(actor=both, application=app, decision="approve")
@@ -160,12 +188,15 @@ def test_deny_needs_a_reason(make_draft, advance, approver):
         services.application_decide(actor=approver, application=app, decision="deny")
 
 
-def test_a_forged_transition_changes_nothing(make_draft, advance, producer, reviewer, other_producer):
+def test_a_forged_transition_changes_nothing(
+    make_draft, advance, producer, reviewer, other_producer
+):
     app = advance(make_draft(), S.SUBMITTED)
 
     with pytest.raises(ConflictError):
-        services.application_recommend(actor=reviewer, application=app, recommendation="approve",
-                                       reasons="x")
+        services.application_recommend(
+            actor=reviewer, application=app, recommendation="approve", reasons="x"
+        )
     with pytest.raises(PermissionDeniedError):
         services.application_withdraw(actor=other_producer, application=app, reason="x")
     with pytest.raises(PermissionDeniedError):
@@ -185,20 +216,24 @@ def test_the_same_action_twice_is_refused_as_already_done(make_draft, producer):
     assert app.transitions.count() == 1
 
 
-def test_parties_must_come_from_the_producers_own_book(make_draft, producer, other_company,
-                                                       other_producer):
+def test_parties_must_come_from_the_producers_own_book(
+    make_draft, producer, other_company, other_producer
+):
     foreign = make_client(other_company, other_producer, "Foreign Buyer KK", ["purchaser"], "JP")
     app = make_draft()
 
     with pytest.raises(DomainError, match="not in your client book"):
-        services.application_set_parties(actor=producer, application=app,
-                                         parties=[(foreign.pk, "purchaser")])
+        services.application_set_parties(
+            actor=producer, application=app, parties=[(foreign.pk, "purchaser")]
+        )
     assert app.parties.count() == 3
 
 
 def test_a_document_is_checked_by_content_not_by_name(make_draft, producer):
     app = make_draft()
-    fake = SimpleUploadedFile("contract.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    fake = SimpleUploadedFile(
+        "contract.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf"
+    )
 
     with pytest.raises(DomainError, match="not a PDF, PNG or JPEG"):
         services.document_add(actor=producer, application=app, kind="contract", upload=fake)
@@ -232,15 +267,19 @@ def test_withdrawal_before_decision(make_draft, advance, producer):
     assert app.review_deadline is None
 
 
-def test_fast_track_is_set_by_officials_and_shortens_the_clock(make_draft, advance, reviewer, producer):
+def test_fast_track_is_set_by_officials_and_shortens_the_clock(
+    make_draft, advance, reviewer, producer
+):
     app = advance(make_draft(), S.UNDER_REVIEW)
     normal = app.review_deadline
 
     with pytest.raises(PermissionDeniedError):
-        services.application_set_fast_track(actor=producer, application=app, fast_track=True,
-                                            reason="We are trusted")
-    services.application_set_fast_track(actor=reviewer, application=app, fast_track=True,
-                                        reason="Trusted EU automotive end user")
+        services.application_set_fast_track(
+            actor=producer, application=app, fast_track=True, reason="We are trusted"
+        )
+    services.application_set_fast_track(
+        actor=reviewer, application=app, fast_track=True, reason="Trusted EU automotive end user"
+    )
 
     app.refresh_from_db()
     assert app.review_deadline < normal
@@ -259,7 +298,12 @@ def test_licence_lifecycle_by_approvers_and_holder(licence, approver, producer):
 
     licence.refresh_from_db()
     assert licence.status == "surrendered"
-    assert [t.action for t in licence.transitions.all()] == ["issue", "suspend", "reinstate", "surrender"]
+    assert [t.action for t in licence.transitions.all()] == [
+        "issue",
+        "suspend",
+        "reinstate",
+        "surrender",
+    ]
 
 
 def test_producers_cannot_suspend_and_approvers_cannot_surrender(licence, approver, producer):
@@ -279,14 +323,21 @@ def test_expiry_sweep_expires_only_licences_past_validity(licence):
 
 def test_amendment_of_a_key_element_needs_a_new_application(licence, producer):
     with pytest.raises(DomainError, match="new application"):
-        services.amendment_request(actor=producer, licence=licence,
-                                   changes={"destination_country": "FR"}, justification="Moved")
+        services.amendment_request(
+            actor=producer,
+            licence=licence,
+            changes={"destination_country": "FR"},
+            justification="Moved",
+        )
 
 
 def test_granted_amendment_changes_the_licence(licence, producer, approver):
-    amendment = services.amendment_request(actor=producer, licence=licence,
-                                           changes={"port_of_exit": "Ningbo"},
-                                           justification="Ship leaves from Ningbo")
+    amendment = services.amendment_request(
+        actor=producer,
+        licence=licence,
+        changes={"port_of_exit": "Ningbo"},
+        justification="Ship leaves from Ningbo",
+    )
 
     services.amendment_decide(actor=approver, amendment=amendment, grant=True, reason="Fine")
 
@@ -301,7 +352,9 @@ def test_draft_edits_are_refused_after_submission(make_draft, producer):
     services.application_submit(actor=producer, application=app)
 
     with pytest.raises(DomainError, match="Only a draft"):
-        services.application_update(actor=producer, application=app, data={"port_of_exit": "Xiamen"})
+        services.application_update(
+            actor=producer, application=app, data={"port_of_exit": "Xiamen"}
+        )
     app.refresh_from_db()
     assert app.port_of_exit == "Shanghai"
 

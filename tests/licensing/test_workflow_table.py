@@ -49,7 +49,9 @@ def _outcome(table, action, state, actor):
 )
 def test_application_transition_matrix(action, state, actor):
     sources, actors = APPLICATION_RULES[action]
-    expected = "wrong_state" if state not in sources else ("ok" if actor in actors else "not_allowed")
+    expected = (
+        "wrong_state" if state not in sources else ("ok" if actor in actors else "not_allowed")
+    )
     assert _outcome(workflow.APPLICATION_TRANSITIONS, action, state, actor) == expected
 
 
@@ -58,7 +60,9 @@ def test_application_transition_matrix(action, state, actor):
 )
 def test_licence_transition_matrix(action, state, actor):
     sources, actors = LICENCE_RULES[action]
-    expected = "wrong_state" if state not in sources else ("ok" if actor in actors else "not_allowed")
+    expected = (
+        "wrong_state" if state not in sources else ("ok" if actor in actors else "not_allowed")
+    )
     assert _outcome(workflow.LICENCE_TRANSITIONS, action, state, actor) == expected
 
 

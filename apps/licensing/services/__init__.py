@@ -1,4 +1,4 @@
-"""Every write on applications and licences. Import from here: `from apps.licensing import services`."""
+"""Every write on applications and licences: `from apps.licensing import services`."""
 
 from apps.licensing.services.applications import (  # noqa: F401
     application_copy,

@@ -30,8 +30,15 @@ def actor_label(actor) -> str:
     return actor.email if actor is not None else "system"
 
 
-def move(app: Application, transition: workflow.Transition, actor, *, reason: str = "",
-         fields: dict | None = None, audit_changes: dict | None = None) -> ApplicationTransition:
+def move(
+    app: Application,
+    transition: workflow.Transition,
+    actor,
+    *,
+    reason: str = "",
+    fields: dict | None = None,
+    audit_changes: dict | None = None,
+) -> ApplicationTransition:
     """Write the new status (and `fields`), a history row, the derived clock and one audit event."""
     before = app.status
     updates = dict(fields or {})
@@ -39,19 +46,29 @@ def move(app: Application, transition: workflow.Transition, actor, *, reason: st
     for name, value in updates.items():
         setattr(app, name, value)
     row = ApplicationTransition.objects.create(
-        application=app, action=transition.action, from_status=before,
-        to_status=transition.target, actor=actor, actor_label=actor_label(actor),
-        reason=reason.strip(), occurred_on=timezone.localdate(),
+        application=app,
+        action=transition.action,
+        from_status=before,
+        to_status=transition.target,
+        actor=actor,
+        actor_label=actor_label(actor),
+        reason=reason.strip(),
+        occurred_on=timezone.localdate(),
     )
     derived = clock.derived_fields(app, list(app.transitions.all()))
     for name, value in derived.items():
         setattr(app, name, value)
     app.save(update_fields=[*updates, *derived, "updated_at"])
     audit_record(
-        actor=actor, action=f"application.{transition.action}", obj=app,
+        actor=actor,
+        action=f"application.{transition.action}",
+        obj=app,
         actor_label=None if actor is not None else "system",
-        changes={"status": [before, transition.target], **({"reason": reason.strip()} if reason.strip() else {}),
-                 **(audit_changes or {})},
+        changes={
+            "status": [before, transition.target],
+            **({"reason": reason.strip()} if reason.strip() else {}),
+            **(audit_changes or {}),
+        },
     )
     return row
 

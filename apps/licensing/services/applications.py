@@ -26,13 +26,28 @@ from apps.licensing.services._common import check_transition, lock_application, 
 from apps.licensing.workflow import ApplicationStatus
 
 HEADER_FIELDS = [
-    "licence_type", "contract_number", "contract_date", "trade_mode", "payment_method",
-    "transport_mode", "port_of_exit", "destination_country", "final_destination", "end_use",
+    "licence_type",
+    "contract_number",
+    "contract_date",
+    "trade_mode",
+    "payment_method",
+    "transport_mode",
+    "port_of_exit",
+    "destination_country",
+    "final_destination",
+    "end_use",
     "end_use_sector",
 ]
 LINE_FIELDS = [
-    "catalogue_entry", "form", "element_content_pct", "quantity", "unit", "unit_price",
-    "currency", "hs_code", "specification",
+    "catalogue_entry",
+    "form",
+    "element_content_pct",
+    "quantity",
+    "unit",
+    "unit_price",
+    "currency",
+    "hs_code",
+    "specification",
 ]
 REQUIRED_PARTY_ROLES = [PartyRole.PURCHASER, PartyRole.CONSIGNEE, PartyRole.END_USER]
 
@@ -41,8 +56,10 @@ def _must_own_draft(actor, app: Application) -> None:
     if not permissions.owns(actor, app):
         raise PermissionDeniedError(_("Only your company's staff can change this application."))
     if app.status != ApplicationStatus.DRAFT:
-        raise DomainError(_("Only a draft can be changed; this application is %(status)s.")
-                          % {"status": app.get_status_display().lower()})
+        raise DomainError(
+            _("Only a draft can be changed; this application is %(status)s.")
+            % {"status": app.get_status_display().lower()}
+        )
 
 
 def _header_snapshot(app: Application) -> dict:
@@ -55,23 +72,29 @@ def _replace_lines(app: Application, lines: list[dict]) -> None:
         quantity = line.get("quantity")
         if quantity is not None and Decimal(quantity) <= 0:
             errors[f"lines.{index}.quantity"] = [
-                _("Line %(n)d: the quantity must be positive.") % {"n": index}]
+                _("Line %(n)d: the quantity must be positive.") % {"n": index}
+            ]
         price = line.get("unit_price")
         if price is not None and Decimal(price) < 0:
             errors[f"lines.{index}.unit_price"] = [
-                _("Line %(n)d: the unit price cannot be negative.") % {"n": index}]
+                _("Line %(n)d: the unit price cannot be negative.") % {"n": index}
+            ]
         entry = line.get("catalogue_entry")
         form = line.get("form")
         if entry is not None and form and entry.forms and form not in entry.forms:
             errors[f"lines.{index}.form"] = [
                 _("Line %(n)d: %(item)s is not exported as %(form)s.")
-                % {"n": index, "item": entry, "form": form}]
+                % {"n": index, "item": entry, "form": form}
+            ]
     if errors:
         raise DomainError(" ".join(m for ms in errors.values() for m in ms), field_errors=errors)
     app.lines.all().delete()
     ApplicationLine.objects.bulk_create(
-        ApplicationLine(application=app, position=index,
-                        **{k: line.get(k) for k in LINE_FIELDS if line.get(k) is not None})
+        ApplicationLine(
+            application=app,
+            position=index,
+            **{k: line.get(k) for k in LINE_FIELDS if line.get(k) is not None},
+        )
         for index, line in enumerate(lines, start=1)
     )
 
@@ -85,10 +108,13 @@ def application_create(*, actor, data: dict, lines: list[dict] | None = None) ->
     ):
         raise PermissionDeniedError(_("Only staff of a verified company can apply."))
     if data.get("licence_type") not in LicenceType.values:
-        raise DomainError(_("Choose the licence type."),
-                          field_errors={"licence_type": [_("Choose single or general.")]})
+        raise DomainError(
+            _("Choose the licence type."),
+            field_errors={"licence_type": [_("Choose single or general.")]},
+        )
     app = Application.objects.create(
-        organisation_id=membership.organisation_id, created_by=actor,
+        organisation_id=membership.organisation_id,
+        created_by=actor,
         **{k: v for k, v in data.items() if k in HEADER_FIELDS and v is not None},
     )
     if lines:
@@ -98,8 +124,9 @@ def application_create(*, actor, data: dict, lines: list[dict] | None = None) ->
 
 
 @transaction.atomic
-def application_update(*, actor, application: Application, data: dict,
-                       lines: list[dict] | None = None) -> Application:
+def application_update(
+    *, actor, application: Application, data: dict, lines: list[dict] | None = None
+) -> Application:
     app = lock_application(application)
     _must_own_draft(actor, app)
     before = _header_snapshot(app)
@@ -107,8 +134,10 @@ def application_update(*, actor, application: Application, data: dict,
         if name in HEADER_FIELDS:
             setattr(app, name, value if value is not None else "")
     if "licence_type" in data and app.licence_type not in LicenceType.values:
-        raise DomainError(_("Choose the licence type."),
-                          field_errors={"licence_type": [_("Choose single or general.")]})
+        raise DomainError(
+            _("Choose the licence type."),
+            field_errors={"licence_type": [_("Choose single or general.")]},
+        )
     app.save()
     changes = diff(before, _header_snapshot(app))
     if lines is not None:
@@ -119,8 +148,9 @@ def application_update(*, actor, application: Application, data: dict,
 
 
 @transaction.atomic
-def application_set_parties(*, actor, application: Application,
-                            parties: list[tuple[int, str]]) -> Application:
+def application_set_parties(
+    *, actor, application: Application, parties: list[tuple[int, str]]
+) -> Application:
     """Name the parties, by client id and role, from the actor's own client book only."""
     app = lock_application(application)
     _must_own_draft(actor, app)
@@ -134,8 +164,10 @@ def application_set_parties(*, actor, application: Application,
         elif role not in PartyRole.values:
             errors.append(_("Unknown party role %(role)s.") % {"role": role})
         elif client.roles and role not in client.roles:
-            errors.append(_("%(client)s is not recorded as a possible %(role)s.")
-                          % {"client": client, "role": PartyRole(role).label})
+            errors.append(
+                _("%(client)s is not recorded as a possible %(role)s.")
+                % {"client": client, "role": PartyRole(role).label}
+            )
     if errors:
         raise DomainError(" ".join(errors), field_errors={"parties": errors})
     app.parties.all().delete()
@@ -143,8 +175,12 @@ def application_set_parties(*, actor, application: Application,
         ApplicationParty(application=app, client_id=client_id, role=role)
         for client_id, role in dict.fromkeys(parties)
     )
-    audit_record(actor=actor, action="application.set_parties", obj=app,
-                 changes={"parties": [[cid, role] for cid, role in parties]})
+    audit_record(
+        actor=actor,
+        action="application.set_parties",
+        obj=app,
+        changes={"parties": [[cid, role] for cid, role in parties]},
+    )
     return app
 
 
@@ -156,17 +192,32 @@ def document_add(*, actor, application: Application, kind: str, upload) -> Docum
     if app.status not in (ApplicationStatus.DRAFT, ApplicationStatus.INFORMATION_REQUESTED):
         raise DomainError(_("Documents can be added to a draft or to an answer to a request."))
     if kind not in DocumentKind.values:
-        raise DomainError(_("Choose the kind of document."),
-                          field_errors={"kind": [_("Choose the kind of document.")]})
+        raise DomainError(
+            _("Choose the kind of document."),
+            field_errors={"kind": [_("Choose the kind of document.")]},
+        )
     checked = documents.check_upload(upload)
     doc = Document.objects.create(
-        application=app, kind=kind, file=checked.content, original_name=checked.original_name,
-        content_type=checked.content_type, size=checked.size, sha256=checked.sha256,
+        application=app,
+        kind=kind,
+        file=checked.content,
+        original_name=checked.original_name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
         uploaded_by=actor,
     )
-    audit_record(actor=actor, action="document.add", obj=doc,
-                 changes={"application": app.pk, "kind": kind, "sha256": checked.sha256,
-                          "size": checked.size})
+    audit_record(
+        actor=actor,
+        action="document.add",
+        obj=doc,
+        changes={
+            "application": app.pk,
+            "kind": kind,
+            "sha256": checked.sha256,
+            "size": checked.size,
+        },
+    )
     return doc
 
 
@@ -174,8 +225,12 @@ def document_add(*, actor, application: Application, kind: str, upload) -> Docum
 def document_remove(*, actor, document: Document) -> None:
     app = lock_application(document.application_id)
     _must_own_draft(actor, app)
-    audit_record(actor=actor, action="document.remove", obj=document,
-                 changes={"application": app.pk, "sha256": document.sha256})
+    audit_record(
+        actor=actor,
+        action="document.remove",
+        obj=document,
+        changes={"application": app.pk, "sha256": document.sha256},
+    )
     document.file.delete(save=False)
     document.delete()
 
@@ -184,11 +239,15 @@ def completeness_problems(app: Application) -> list[str]:
     """Every missing piece at once: most real delays come from incomplete submissions."""
     problems: list[str] = []
     required = {
-        "contract_number": _("the contract number"), "contract_date": _("the contract date"),
-        "trade_mode": _("the trade mode"), "payment_method": _("the payment method"),
-        "transport_mode": _("the transport mode"), "port_of_exit": _("the port of exit"),
+        "contract_number": _("the contract number"),
+        "contract_date": _("the contract date"),
+        "trade_mode": _("the trade mode"),
+        "payment_method": _("the payment method"),
+        "transport_mode": _("the transport mode"),
+        "port_of_exit": _("the port of exit"),
         "destination_country": _("the destination country"),
-        "final_destination": _("the final destination"), "end_use": _("the end use"),
+        "final_destination": _("the final destination"),
+        "end_use": _("the end use"),
         "end_use_sector": _("the end-use sector"),
     }
     for name, label in required.items():
@@ -244,9 +303,13 @@ def application_submit(*, actor, application: Application) -> Application:
         )
     today = timezone.localdate()
     flagged = _mark_controlled_lines(app, today)
-    move(app, transition, actor,
-         fields={"submitted_at": timezone.now(), "accepted_on": today},
-         audit_changes={"uncontrolled_lines": flagged})
+    move(
+        app,
+        transition,
+        actor,
+        fields={"submitted_at": timezone.now(), "accepted_on": today},
+        audit_changes={"uncontrolled_lines": flagged},
+    )
     notify.application_changed(app, "submit", actor)
     return app
 
@@ -267,12 +330,15 @@ def application_copy(*, actor, application: Application) -> Application:
         raise PermissionDeniedError(_("Only your company's staff can copy its applications."))
     source = application
     copy = Application.objects.create(
-        organisation_id=source.organisation_id, created_by=actor, copied_from=source,
+        organisation_id=source.organisation_id,
+        created_by=actor,
+        copied_from=source,
         **{name: getattr(source, name) for name in HEADER_FIELDS},
     )
     ApplicationLine.objects.bulk_create(
-        ApplicationLine(application=copy, position=line.position,
-                        **{k: getattr(line, k) for k in LINE_FIELDS})
+        ApplicationLine(
+            application=copy, position=line.position, **{k: getattr(line, k) for k in LINE_FIELDS}
+        )
         for line in source.lines.all()
     )
     ApplicationParty.objects.bulk_create(

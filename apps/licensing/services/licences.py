@@ -47,7 +47,9 @@ def max_validity(licence_type: str, issued_on: date) -> date:
         return issued_on.replace(year=issued_on.year + years, day=28)
 
 
-def licence_issue(*, actor, application: Application, lines, valid_until: date | None = None) -> Licence:
+def licence_issue(
+    *, actor, application: Application, lines, valid_until: date | None = None
+) -> Licence:
     """Called by the approval, inside its transaction: the licence and its line balances."""
     issued_on = timezone.localdate()
     longest = max_validity(application.licence_type, issued_on)
@@ -59,25 +61,50 @@ def licence_issue(*, actor, application: Application, lines, valid_until: date |
             field_errors={"valid_until": [_("Choose a date up to %(date)s.") % {"date": longest}]},
         )
     licence = Licence.objects.create(
-        number=_next_number(issued_on.year), application=application,
-        organisation_id=application.organisation_id, licence_type=application.licence_type,
-        issued_on=issued_on, valid_until=valid_until, conditions=application.conditions,
+        number=_next_number(issued_on.year),
+        application=application,
+        organisation_id=application.organisation_id,
+        licence_type=application.licence_type,
+        issued_on=issued_on,
+        valid_until=valid_until,
+        conditions=application.conditions,
         destination_country=application.destination_country,
-        port_of_exit=application.port_of_exit, transport_mode=application.transport_mode,
+        port_of_exit=application.port_of_exit,
+        transport_mode=application.transport_mode,
         verification_code="".join(secrets.choice(VERIFICATION_ALPHABET) for _ in range(10)),
         issued_by=actor,
     )
     LicenceLine.objects.bulk_create(
-        LicenceLine(licence=licence, application_line=line, catalogue_entry_id=line.catalogue_entry_id,
-                    form=line.form, hs_code=line.hs_code, quantity_granted=line.approved_quantity,
-                    unit=line.unit, balance=line.approved_quantity)
-        for line in lines if line.approved_quantity and line.approved_quantity > 0
+        LicenceLine(
+            licence=licence,
+            application_line=line,
+            catalogue_entry_id=line.catalogue_entry_id,
+            form=line.form,
+            hs_code=line.hs_code,
+            quantity_granted=line.approved_quantity,
+            unit=line.unit,
+            balance=line.approved_quantity,
+        )
+        for line in lines
+        if line.approved_quantity and line.approved_quantity > 0
     )
-    LicenceTransition.objects.create(licence=licence, action="issue", to_status=licence.status,
-                                     actor=actor, actor_label=actor_label(actor))
-    audit_record(actor=actor, action="licence.issue", obj=licence,
-                 changes={"number": licence.number, "valid_until": valid_until,
-                          "application": application.pk})
+    LicenceTransition.objects.create(
+        licence=licence,
+        action="issue",
+        to_status=licence.status,
+        actor=actor,
+        actor_label=actor_label(actor),
+    )
+    audit_record(
+        actor=actor,
+        action="licence.issue",
+        obj=licence,
+        changes={
+            "number": licence.number,
+            "valid_until": valid_until,
+            "application": application.pk,
+        },
+    )
     return licence
 
 
@@ -87,7 +114,9 @@ def licence_transition(*, actor, licence: Licence, action: str, reason: str = ""
     locked = Licence.objects.select_for_update().get(pk=licence.pk)
     kinds = {"system"} if actor is None else permissions.licence_actor_kinds(actor, locked)
     try:
-        transition = workflow.check(workflow.LICENCE_TRANSITIONS, action, locked.status, kinds, reason)
+        transition = workflow.check(
+            workflow.LICENCE_TRANSITIONS, action, locked.status, kinds, reason
+        )
     except workflow.TransitionRefused as refused:
         if refused.code == "wrong_state":
             raise ConflictError(refused.message) from None
@@ -97,12 +126,22 @@ def licence_transition(*, actor, licence: Licence, action: str, reason: str = ""
     before = locked.status
     locked.status = transition.target
     locked.save(update_fields=["status"])
-    LicenceTransition.objects.create(licence=locked, action=action, from_status=before,
-                                     to_status=transition.target, actor=actor,
-                                     actor_label=actor_label(actor), reason=reason.strip())
-    audit_record(actor=actor, action=f"licence.{action}", obj=locked,
-                 actor_label=None if actor else "system",
-                 changes={"status": [before, transition.target], "reason": reason.strip()})
+    LicenceTransition.objects.create(
+        licence=locked,
+        action=action,
+        from_status=before,
+        to_status=transition.target,
+        actor=actor,
+        actor_label=actor_label(actor),
+        reason=reason.strip(),
+    )
+    audit_record(
+        actor=actor,
+        action=f"licence.{action}",
+        obj=locked,
+        actor_label=None if actor else "system",
+        changes={"status": [before, transition.target], "reason": reason.strip()},
+    )
     notify.licence_changed(locked, action, actor)
     return locked
 
@@ -112,8 +151,11 @@ def licences_expire_due(*, today: date | None = None, batch_size: int = 200) -> 
     today = today or timezone.localdate()
     expired = 0
     while True:
-        ids = list(Licence.objects.filter(status__in=["active", "suspended"], valid_until__lt=today)
-                   .values_list("pk", flat=True)[:batch_size])
+        ids = list(
+            Licence.objects.filter(
+                status__in=["active", "suspended"], valid_until__lt=today
+            ).values_list("pk", flat=True)[:batch_size]
+        )
         if not ids:
             return expired
         for pk in ids:
@@ -134,25 +176,35 @@ def amendment_request(*, actor, licence: Licence, changes: dict, justification: 
         raise ConflictError(_("Only an active or suspended licence can be amended."))
     key = set(changes) & KEY_FIELDS
     if key:
-        raise DomainError(_("A change of item, destination, end user or end use needs a new "
-                            "application."), field_errors={"changes": sorted(key)})
+        raise DomainError(
+            _("A change of item, destination, end user or end use needs a new application."),
+            field_errors={"changes": sorted(key)},
+        )
     unknown = set(changes) - AMENDABLE_FIELDS
     if unknown or not changes:
-        raise DomainError(_("Choose what to change: port of exit, transport mode or validity."),
-                          field_errors={"changes": sorted(unknown)})
+        raise DomainError(
+            _("Choose what to change: port of exit, transport mode or validity."),
+            field_errors={"changes": sorted(unknown)},
+        )
     if "valid_until" in changes:
         longest = max_validity(locked.licence_type, locked.issued_on)
         if not (locked.issued_on <= changes["valid_until"] <= longest):
-            raise DomainError(_("The validity can run up to %(date)s.") % {"date": longest},
-                              field_errors={"valid_until": [str(longest)]})
+            raise DomainError(
+                _("The validity can run up to %(date)s.") % {"date": longest},
+                field_errors={"valid_until": [str(longest)]},
+            )
     if not justification.strip():
         raise DomainError(_("Explain why."), field_errors={"justification": [_("Required.")]})
     if locked.amendments.filter(status=Amendment.Status.REQUESTED).exists():
         raise ConflictError(_("An amendment of this licence is already waiting for a decision."))
     diff = {k: [str(getattr(locked, k)), str(v)] for k, v in changes.items()}
-    amendment = Amendment.objects.create(licence=locked, requested_by=actor,
-                                         requested_on=timezone.localdate(), changes=diff,
-                                         justification=justification.strip())
+    amendment = Amendment.objects.create(
+        licence=locked,
+        requested_by=actor,
+        requested_on=timezone.localdate(),
+        changes=diff,
+        justification=justification.strip(),
+    )
     audit_record(actor=actor, action="amendment.request", obj=amendment, changes=diff)
     notify.licence_changed(locked, "amendment_request", actor)
     return amendment
@@ -177,7 +229,11 @@ def amendment_decide(*, actor, amendment: Amendment, grant: bool, reason: str) -
         for field, (_old, new) in locked.changes.items():
             setattr(licence, field, date.fromisoformat(new) if field == "valid_until" else new)
         licence.save(update_fields=list(locked.changes))
-    audit_record(actor=actor, action="amendment.grant" if grant else "amendment.refuse",
-                 obj=locked, changes={"reason": reason.strip(), **locked.changes})
+    audit_record(
+        actor=actor,
+        action="amendment.grant" if grant else "amendment.refuse",
+        obj=locked,
+        changes={"reason": reason.strip(), **locked.changes},
+    )
     notify.licence_changed(locked.licence, "amendment_decision", actor)
     return locked

@@ -42,15 +42,25 @@ def application_assign(*, actor, application: Application, reviewer: User) -> Ap
     app = lock_application(application)
     transition = check_transition(app, "assign", actor)
     if not has_role(reviewer, Role.REVIEWER) or not reviewer.is_active:
-        raise DomainError(_("%(name)s is not an active reviewer.") % {"name": reviewer},
-                          field_errors={"reviewer": [_("Choose an active reviewer.")]})
+        raise DomainError(
+            _("%(name)s is not an active reviewer.") % {"name": reviewer},
+            field_errors={"reviewer": [_("Choose an active reviewer.")]},
+        )
     if permissions.is_linked(reviewer, app.organisation_id):
-        raise DomainError(_("%(name)s is linked to this company and cannot review its cases.")
-                          % {"name": reviewer}, field_errors={"reviewer": [_("Conflict of interest.")]})
+        raise DomainError(
+            _("%(name)s is linked to this company and cannot review its cases.")
+            % {"name": reviewer},
+            field_errors={"reviewer": [_("Conflict of interest.")]},
+        )
     if app.assigned_reviewer_id == reviewer.pk:
         return app
-    move(app, transition, actor, fields={"assigned_reviewer": reviewer},
-         audit_changes={"assigned_reviewer": [app.assigned_reviewer_id, reviewer.pk]})
+    move(
+        app,
+        transition,
+        actor,
+        fields={"assigned_reviewer": reviewer},
+        audit_changes={"assigned_reviewer": [app.assigned_reviewer_id, reviewer.pk]},
+    )
     notify.application_changed(app, "assign", actor)
     return app
 
@@ -108,20 +118,33 @@ def application_close_lapsed(*, actor, application: Application, reason: str) ->
 
 
 @transaction.atomic
-def application_recommend(*, actor, application: Application, recommendation: str,
-                          reasons: str) -> Application:
+def application_recommend(
+    *, actor, application: Application, recommendation: str, reasons: str
+) -> Application:
     app = lock_application(application)
     transition = check_transition(app, "recommend", actor)
     if recommendation not in Recommendation.values:
-        raise DomainError(_("Recommend approve or deny."),
-                          field_errors={"recommendation": [_("Choose approve or deny.")]})
+        raise DomainError(
+            _("Recommend approve or deny."),
+            field_errors={"recommendation": [_("Choose approve or deny.")]},
+        )
     if not reasons.strip():
-        raise DomainError(_("Give the reasons for your recommendation."),
-                          field_errors={"reasons": [_("Required.")]})
-    move(app, transition, actor, reason=reasons, fields={
-        "reviewed_by": actor, "recommendation": recommendation,
-        "recommendation_reasons": reasons.strip()},
-        audit_changes={"recommendation": recommendation})
+        raise DomainError(
+            _("Give the reasons for your recommendation."),
+            field_errors={"reasons": [_("Required.")]},
+        )
+    move(
+        app,
+        transition,
+        actor,
+        reason=reasons,
+        fields={
+            "reviewed_by": actor,
+            "recommendation": recommendation,
+            "recommendation_reasons": reasons.strip(),
+        },
+        audit_changes={"recommendation": recommendation},
+    )
     notify.application_changed(app, "recommend", actor)
     return app
 
@@ -130,16 +153,28 @@ def application_recommend(*, actor, application: Application, recommendation: st
 def application_send_back(*, actor, application: Application, reason: str) -> Application:
     app = lock_application(application)
     transition = check_transition(app, "send_back", actor, reason)
-    move(app, transition, actor, reason=reason,
-         fields={"recommendation": "", "recommendation_reasons": ""})
+    move(
+        app,
+        transition,
+        actor,
+        reason=reason,
+        fields={"recommendation": "", "recommendation_reasons": ""},
+    )
     notify.application_changed(app, "send_back", actor)
     return app
 
 
 @transaction.atomic
-def application_decide(*, actor, application: Application, decision: str, reasons: str = "",
-                       conditions: str = "", approved_quantities: dict[int, Decimal] | None = None,
-                       valid_until=None):
+def application_decide(
+    *,
+    actor,
+    application: Application,
+    decision: str,
+    reasons: str = "",
+    conditions: str = "",
+    approved_quantities: dict[int, Decimal] | None = None,
+    valid_until=None,
+):
     """Approve (fully or partly, with conditions; issues the licence) or deny a reviewed case.
 
     Never by the case's reviewer, never by an official linked to the company (four-eyes): the
@@ -151,24 +186,42 @@ def application_decide(*, actor, application: Application, decision: str, reason
     transition = check_transition(app, decision, actor, reasons)
     now = timezone.now()
     if decision == "deny":
-        move(app, transition, actor, reason=reasons,
-             fields={"decided_by": actor, "decided_at": now, "decision_reasons": reasons.strip()})
+        move(
+            app,
+            transition,
+            actor,
+            reason=reasons,
+            fields={"decided_by": actor, "decided_at": now, "decision_reasons": reasons.strip()},
+        )
         notify.application_changed(app, "deny", actor)
         return app, None
     lines = list(app.lines.select_for_update().order_by("position"))
     granted = _granted_quantities(lines, approved_quantities)
     if not any(q > 0 for q in granted.values()):
-        raise DomainError(_("Nothing would be granted: deny the application instead."),
-                          field_errors={"approved_quantities": [_("Grant at least one line.")]})
+        raise DomainError(
+            _("Nothing would be granted: deny the application instead."),
+            field_errors={"approved_quantities": [_("Grant at least one line.")]},
+        )
     for line in lines:
         line.approved_quantity = granted[line.pk]
     ApplicationLine.objects.bulk_update(lines, ["approved_quantity"])
     partial = any(granted[line.pk] < line.quantity for line in lines)
-    move(app, transition, actor, reason=reasons,
-         fields={"decided_by": actor, "decided_at": now, "decision_reasons": reasons.strip(),
-                 "conditions": conditions.strip()},
-         audit_changes={"partial": partial,
-                        "granted": {line.position: str(granted[line.pk]) for line in lines}})
+    move(
+        app,
+        transition,
+        actor,
+        reason=reasons,
+        fields={
+            "decided_by": actor,
+            "decided_at": now,
+            "decision_reasons": reasons.strip(),
+            "conditions": conditions.strip(),
+        },
+        audit_changes={
+            "partial": partial,
+            "granted": {line.position: str(granted[line.pk]) for line in lines},
+        },
+    )
     licence = licence_issue(actor=actor, application=app, lines=lines, valid_until=valid_until)
     notify.application_changed(app, "approve", actor)
     return app, licence
@@ -183,15 +236,19 @@ def _granted_quantities(lines, approved) -> dict[int, Decimal]:
         quantity = Decimal(value)
         if quantity < 0 or quantity > line.quantity:
             message = _("Line %(n)d: grant between 0 and the %(q)s %(unit)s asked for.") % {
-                "n": line.position, "q": line.quantity.normalize(), "unit": line.unit}
+                "n": line.position,
+                "q": line.quantity.normalize(),
+                "unit": line.unit,
+            }
             raise DomainError(message, field_errors={f"line_{line.pk}": [message]})
         result[line.pk] = quantity
     return result
 
 
 @transaction.atomic
-def application_set_fast_track(*, actor, application: Application, fast_track: bool,
-                               reason: str) -> Application:
+def application_set_fast_track(
+    *, actor, application: Application, fast_track: bool, reason: str
+) -> Application:
     """Officials (never the applicant) put a case of a trusted end user on the shorter clock."""
     app = lock_application(application)
     if not permissions.can_mark_fast_track(actor, app):
@@ -199,8 +256,9 @@ def application_set_fast_track(*, actor, application: Application, fast_track: b
     if app.status not in OPEN_APPLICATION_STATES:
         raise DomainError(_("The track of a closed case cannot change."))
     if fast_track and not reason.strip():
-        raise DomainError(_("Name the trusted end user or the reason."),
-                          field_errors={"reason": [_("Required.")]})
+        raise DomainError(
+            _("Name the trusted end user or the reason."), field_errors={"reason": [_("Required.")]}
+        )
     if app.fast_track == fast_track:
         return app
     app.fast_track = fast_track
@@ -209,8 +267,12 @@ def application_set_fast_track(*, actor, application: Application, fast_track: b
     for name, value in derived.items():
         setattr(app, name, value)
     app.save(update_fields=["fast_track", "fast_track_reason", *derived, "updated_at"])
-    audit_record(actor=actor, action="application.set_fast_track", obj=app,
-                 changes={"fast_track": [not fast_track, fast_track], "reason": reason.strip()})
+    audit_record(
+        actor=actor,
+        action="application.set_fast_track",
+        obj=app,
+        changes={"fast_track": [not fast_track, fast_track], "reason": reason.strip()},
+    )
     return app
 
 
@@ -233,13 +295,17 @@ def applications_recompute_clocks(*, batch_size: int = 500) -> int:
     Idempotent and safe to repeat; each batch is its own transaction.
     """
     calendar = work_calendar()
-    ids = list(Application.objects.filter(status__in=OPEN_APPLICATION_STATES)
-               .values_list("pk", flat=True))
+    ids = list(
+        Application.objects.filter(status__in=OPEN_APPLICATION_STATES).values_list("pk", flat=True)
+    )
     changed = 0
     for start in range(0, len(ids), batch_size):
         with transaction.atomic():
-            batch = (Application.objects.select_for_update().filter(pk__in=ids[start:start + batch_size])
-                     .prefetch_related("transitions"))
+            batch = (
+                Application.objects.select_for_update()
+                .filter(pk__in=ids[start : start + batch_size])
+                .prefetch_related("transitions")
+            )
             for app in batch:
                 derived = clock.derived_fields(app, list(app.transitions.all()), calendar)
                 if any(getattr(app, k) != v for k, v in derived.items()):
@@ -248,6 +314,10 @@ def applications_recompute_clocks(*, batch_size: int = 500) -> int:
                     app.save(update_fields=list(derived))
                     changed += 1
     with transaction.atomic():
-        audit_record(actor=None, action="applications.recompute_clocks", actor_label="system",
-                     changes={"open_cases": len(ids), "changed": changed})
+        audit_record(
+            actor=None,
+            action="applications.recompute_clocks",
+            actor_label="system",
+            changes={"open_cases": len(ids), "changed": changed},
+        )
     return changed

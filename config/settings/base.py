@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "apps.workcalendar",
     "apps.notifications",
     "apps.clients",
+    "apps.licensing",
 ]
 
 MIDDLEWARE = [
@@ -124,6 +125,17 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7, minimum=1)
+
+# Licensing rules (defaults from the published regime; working days on the Chinese calendar).
+LICENSING_REVIEW_DAYS = {
+    "single": env_int("LICENSING_REVIEW_DAYS_SINGLE", 45, minimum=1),
+    "general": env_int("LICENSING_REVIEW_DAYS_GENERAL", 45, minimum=1),
+}
+LICENSING_FAST_TRACK_DAYS = env_int("LICENSING_FAST_TRACK_DAYS", 10, minimum=1)
+LICENSING_RFI_DAYS = env_int("LICENSING_RFI_DAYS", 20, minimum=1)
+LICENSING_AMENDMENT_DAYS = env_int("LICENSING_AMENDMENT_DAYS", 20, minimum=1)
+LICENSING_VALIDITY_YEARS = {"single": 1, "general": 3}
+DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]

@@ -109,11 +109,11 @@ class ProducerApplicationViewSet(
         data.is_valid(raise_exception=True)
         with transaction.atomic():  # header, lines and parties: all or nothing
             app = services.application_create(
-                actor=request.user, data=data.header(), lines=data.lines()
+                actor=request.user, data=data.service_header(), lines=data.service_lines()
             )
-            if data.parties() is not None:
+            if data.service_parties() is not None:
                 services.application_set_parties(
-                    actor=request.user, application=app, parties=data.parties()
+                    actor=request.user, application=app, parties=data.service_parties()
                 )
         return self._detail(app, status.HTTP_201_CREATED)
 
@@ -124,11 +124,14 @@ class ProducerApplicationViewSet(
         data.is_valid(raise_exception=True)
         with transaction.atomic():
             services.application_update(
-                actor=request.user, application=app, data=data.header(), lines=data.lines()
+                actor=request.user,
+                application=app,
+                data=data.service_header(),
+                lines=data.service_lines(),
             )
-            if data.parties() is not None:
+            if data.service_parties() is not None:
                 services.application_set_parties(
-                    actor=request.user, application=app, parties=data.parties()
+                    actor=request.user, application=app, parties=data.service_parties()
                 )
         return self._detail(app)
 

@@ -2,6 +2,8 @@
 or approver identity, no recommendation or its reasons, no fast-track reason. Input serializers
 check shape; the services hold the rules."""
 
+from decimal import Decimal
+
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -229,14 +231,14 @@ class LineInSerializer(serializers.Serializer):
     element_content_pct = serializers.DecimalField(
         max_digits=6,
         decimal_places=3,
-        min_value=0,
-        max_value=100,
+        min_value=Decimal("0"),
+        max_value=Decimal("100"),
         required=False,
         allow_null=True,
     )
-    quantity = serializers.DecimalField(max_digits=18, decimal_places=3, min_value=0.001)
+    quantity = serializers.DecimalField(max_digits=18, decimal_places=3, min_value=Decimal("0.001"))
     unit = serializers.ChoiceField(choices=Unit.choices, default=Unit.KG)
-    unit_price = serializers.DecimalField(max_digits=18, decimal_places=2, min_value=0)
+    unit_price = serializers.DecimalField(max_digits=18, decimal_places=2, min_value=Decimal("0"))
     currency = serializers.CharField(max_length=3, help_text="ISO 4217, e.g. USD")
     hs_code = serializers.RegexField(
         r"^\d{10}$", error_messages={"invalid": _("Give the 10-digit HS code, digits only.")}
@@ -309,14 +311,14 @@ class ProducerApplicationWriteSerializer(serializers.Serializer):
             raise serializers.ValidationError(_("The contract date cannot be in the future."))
         return value
 
-    def header(self) -> dict:
+    def service_header(self) -> dict:
         return {k: v for k, v in self.validated_data.items() if k in HEADER_FIELDS}
 
-    def lines(self) -> list[dict] | None:
+    def service_lines(self) -> list[dict] | None:
         lines = self.validated_data.get("lines")
         return None if lines is None else [dict(line) for line in lines]
 
-    def parties(self) -> list[tuple[int, str]] | None:
+    def service_parties(self) -> list[tuple[int, str]] | None:
         parties = self.validated_data.get("parties")
         return None if parties is None else [(p["client"], p["role"]) for p in parties]
 

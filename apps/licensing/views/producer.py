@@ -611,7 +611,11 @@ def licence_amend(request, pk: int):
             messages.error(request, exc.message)
             return redirect("licensing:licence_detail", pk=pk)
         except DomainError as exc:
-            add_domain_error(form, exc)
+            # The service's field entries carry bare values (the latest date allowed): its
+            # message is the sentence to show, on the field it names when the form has it.
+            fields = [name for name in exc.field_errors if name in form.fields]
+            for name in fields or [None]:
+                form.add_error(name, exc.message)
         else:
             messages.success(
                 request,

@@ -236,9 +236,19 @@ class LineInSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
     )
-    quantity = serializers.DecimalField(max_digits=18, decimal_places=3, min_value=Decimal("0.001"))
+    quantity = serializers.DecimalField(
+        max_digits=18,
+        decimal_places=3,
+        min_value=Decimal("0.001"),
+        error_messages={"min_value": _("The quantity must be positive.")},
+    )
     unit = serializers.ChoiceField(choices=Unit.choices, default=Unit.KG)
-    unit_price = serializers.DecimalField(max_digits=18, decimal_places=2, min_value=Decimal("0"))
+    unit_price = serializers.DecimalField(
+        max_digits=18,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        error_messages={"min_value": _("The unit price cannot be negative.")},
+    )
     currency = serializers.CharField(max_length=3, help_text="ISO 4217, e.g. USD")
     hs_code = serializers.RegexField(
         r"^\d{10}$", error_messages={"invalid": _("Give the 10-digit HS code, digits only.")}

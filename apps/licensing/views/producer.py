@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.clients.models import PartyRole
@@ -32,6 +33,11 @@ from apps.licensing.workflow import ApplicationStatus
 from apps.workcalendar.selectors import work_calendar
 
 producer_only = role_required(*PRODUCER_ROLES)
+AMENDMENT_LABELS = {
+    "port_of_exit": gettext_lazy("Port of exit"),
+    "transport_mode": gettext_lazy("Transport mode"),
+    "valid_until": gettext_lazy("End of validity"),
+}
 
 
 # ---- applications: list and create -------------------------------------------------------------
@@ -530,6 +536,11 @@ def _licence_context(request, licence, **extra) -> dict:
         t.action for t in workflow.available(workflow.LICENCE_TRANSITIONS, licence.status, kinds)
     }
     amendments = list(licence.amendments.all())
+    for amendment in amendments:
+        amendment.change_rows = [
+            (AMENDMENT_LABELS.get(field, field), old, new)
+            for field, (old, new) in amendment.changes.items()
+        ]
     context = {
         "licence": licence,
         "lines": list(licence.lines.all()),

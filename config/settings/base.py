@@ -180,6 +180,15 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # One schema name per choice set: several models share these (a sector is a client's and an
+    # end use's; a party role is a client's and an application's) or a field name ("status").
+    "ENUM_NAME_OVERRIDES": {
+        "SectorEnum": "apps.clients.models.Sector",
+        "PartyRoleEnum": "apps.clients.models.PartyRole",
+        "ApplicationStatusEnum": "apps.licensing.workflow.ApplicationStatus",
+        "LicenceStatusEnum": "apps.licensing.workflow.LicenceStatus",
+        "InformationRequestStatusEnum": "apps.licensing.models.InformationRequest.Status",
+    },
 }
 
 # Celery: the broker URL picks Redis in production and tests, a local folder when embedded.

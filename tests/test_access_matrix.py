@@ -28,6 +28,7 @@ from apps.notifications.models import Notification
 from apps.workcalendar.models import CalendarDay, CalendarYear
 from tests.clients import world as clients_world
 from tests.factories import make_producer
+from tests.licensing import world_producer as licensing_producer_world
 
 ROLES = [
     "anonymous",
@@ -116,6 +117,7 @@ class World:
             recipient=users["producer_admin"], kind="test", title="Hello"
         )
         clients_world.build(self)
+        licensing_producer_world.build(self)
 
 
 LOGIN = {"anonymous": 302}
@@ -187,6 +189,122 @@ CLIENTS_MATRIX: dict[str, Case] = {
     "api:screening-hit-list": Case(lambda w: reverse("api:screening-hit-list"), API_AUTHORITY),
     "api:screening-hit-detail": Case(
         lambda w: reverse("api:screening-hit-detail", args=[w.hit.pk]), API_AUTHORITY
+    ),
+}
+OWN_CASE = {**OWN_CLIENT}  # anonymous 302, officials 403, pending 302, other company 404
+API_PRODUCER_LIST = {"anonymous": 401, "pending_producer": 403, **OFFICIALS_403, "*": 200}
+API_OWN_CASE = {**API_OWN_CLIENT, "producer_admin": 200, "producer": 200}
+LICENSING_PRODUCER_MATRIX: dict[str, Case] = {
+    "licensing:application_list": Case(
+        lambda w: reverse("licensing:application_list"), CLIENT_BOOK
+    ),
+    "licensing:application_create": Case(
+        lambda w: reverse("licensing:application_create"), CLIENT_BOOK
+    ),
+    "licensing:application_detail": Case(
+        lambda w: reverse("licensing:application_detail", args=[w.draft.pk]),
+        {**OWN_CASE, "*": 200},
+    ),
+    "licensing:application_header": Case(
+        lambda w: reverse("licensing:application_header", args=[w.draft.pk]),
+        {**OWN_CASE, "*": 200},
+    ),
+    "licensing:line_add": Case(
+        lambda w: reverse("licensing:line_add", args=[w.draft.pk]), {**OWN_CASE, "*": 200}
+    ),
+    "licensing:line_edit": Case(
+        lambda w: reverse("licensing:line_edit", args=[w.draft.pk, 1]), {**OWN_CASE, "*": 200}
+    ),
+    "licensing:line_remove": Case(
+        lambda w: reverse("licensing:line_remove", args=[w.draft.pk, 1]),
+        {**OWN_CASE, "*": 302},
+        method="post",
+    ),
+    "licensing:application_parties": Case(
+        lambda w: reverse("licensing:application_parties", args=[w.draft.pk]),
+        {**OWN_CASE, "*": 200},
+    ),
+    "licensing:document_upload": Case(
+        lambda w: reverse("licensing:document_upload", args=[w.draft.pk]),
+        {**OWN_CASE, "*": 200},  # no file: the page again with the message
+        method="post",
+    ),
+    "licensing:document_remove": Case(
+        lambda w: reverse("licensing:document_remove", args=[w.draft.pk, w.document.pk]),
+        {**OWN_CASE, "*": 302},
+        method="post",
+    ),
+    "licensing:application_submit": Case(
+        lambda w: reverse("licensing:application_submit", args=[w.draft.pk]),
+        {**OWN_CASE, "*": 302},
+        method="post",
+    ),
+    "licensing:application_withdraw": Case(
+        lambda w: reverse("licensing:application_withdraw", args=[w.draft.pk]),
+        {**OWN_CASE, "*": 200},  # no reason: the page again with the message
+        method="post",
+    ),
+    "licensing:application_copy": Case(
+        lambda w: reverse("licensing:application_copy", args=[w.draft.pk]),
+        {**OWN_CASE, "*": 302},
+        method="post",
+    ),
+    "licensing:rfi_answer": Case(
+        lambda w: reverse("licensing:rfi_answer", args=[w.draft.pk]),
+        {**OWN_CASE, "*": 302},  # no open request on a draft: back to the application
+    ),
+    "licensing:licence_list": Case(lambda w: reverse("licensing:licence_list"), CLIENT_BOOK),
+    "licensing:licence_detail": Case(
+        lambda w: reverse("licensing:licence_detail", args=[w.licence.pk]),
+        {**OWN_CASE, "*": 200},
+    ),
+    "licensing:licence_surrender": Case(
+        lambda w: reverse("licensing:licence_surrender", args=[w.licence.pk]),
+        {**OWN_CASE, "*": 200},  # no reason: the page again with the message
+        method="post",
+    ),
+    "licensing:licence_amend": Case(
+        lambda w: reverse("licensing:licence_amend", args=[w.licence.pk]),
+        {**OWN_CASE, "*": 200},
+    ),
+    "licensing:document_download": Case(
+        lambda w: reverse("licensing:document_download", args=[w.document.pk]),
+        {**LOGIN, "pending_producer": 302, "other_producer": 404, "*": 200},
+    ),
+    "api:application-list": Case(lambda w: reverse("api:application-list"), API_PRODUCER_LIST),
+    "api:application-detail": Case(
+        lambda w: reverse("api:application-detail", args=[w.draft.pk]), API_OWN_CASE
+    ),
+    "api:application-submit": Case(
+        lambda w: reverse("api:application-submit", args=[w.draft.pk]),
+        API_OWN_CASE,
+        method="post",
+    ),
+    "api:application-withdraw": Case(
+        lambda w: reverse("api:application-withdraw", args=[w.draft.pk]),
+        {**API_OWN_CASE, "producer_admin": 409, "producer": 409},  # a draft cannot be withdrawn
+        method="post",
+        data={"reason": "access check"},
+    ),
+    "api:application-copy": Case(
+        lambda w: reverse("api:application-copy", args=[w.draft.pk]),
+        {**API_OWN_CASE, "producer_admin": 201, "producer": 201},
+        method="post",
+    ),
+    "api:application-answer": Case(
+        lambda w: reverse("api:application-answer", args=[w.draft.pk]),
+        {**API_OWN_CASE, "producer_admin": 409, "producer": 409},  # no open request
+        method="post",
+        data={"answer": "access check"},
+    ),
+    "api:application-documents": Case(
+        lambda w: reverse("api:application-documents", args=[w.draft.pk]),
+        {**API_OWN_CASE, "producer_admin": 400, "producer": 400},  # no file
+        method="post",
+    ),
+    "api:licence-list": Case(lambda w: reverse("api:licence-list"), API_PRODUCER_LIST),
+    "api:licence-detail": Case(
+        lambda w: reverse("api:licence-detail", args=[w.licence.pk]), API_OWN_CASE
     ),
 }
 MATRIX: dict[str, Case] = {
@@ -383,6 +501,7 @@ MATRIX: dict[str, Case] = {
         {"anonymous": 401, "other_producer": 404, "pending_producer": 403, "*": 200},
     ),
     **CLIENTS_MATRIX,
+    **LICENSING_PRODUCER_MATRIX,
     "api-schema": Case(lambda w: reverse("api-schema"), {"anonymous": 401, "*": 200}),
     "api-docs": Case(lambda w: reverse("api-docs"), {"anonymous": 401, "*": 200}),
 }

@@ -13,6 +13,9 @@ def home_context(user, role: Role) -> dict:
         context["member_count"] = (
             account_selectors.member_list_for(user).filter(is_active=True).count()
         )
+        from apps.licensing.selectors_producer import producer_summary
+
+        context["licensing"] = producer_summary(user)
     else:
         context["pending_organisations"] = (
             account_selectors.organisation_list_for(user).filter(status="pending").count()

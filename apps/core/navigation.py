@@ -28,6 +28,18 @@ NAV_ITEMS: list[NavItem] = [
         "person-vcard",
     ),
     NavItem(
+        _("Applications"),
+        "licensing:application_list",
+        frozenset({R.PRODUCER_ADMIN, R.PRODUCER_STAFF}),
+        "file-earmark-text",
+    ),
+    NavItem(
+        _("Licences"),
+        "licensing:licence_list",
+        frozenset({R.PRODUCER_ADMIN, R.PRODUCER_STAFF}),
+        "patch-check",
+    ),
+    NavItem(
         _("Organisations"),
         "accounts:organisation_list",
         frozenset({R.ADMINISTRATOR, R.REVIEWER, R.APPROVER, R.AUDITOR}),

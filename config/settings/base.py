@@ -260,6 +260,15 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "apps.core.api_schema.add_error_responses",
     ],
+    # One schema name per choice set: several models share these (a sector is a client's and an
+    # end use's; a party role is a client's and an application's) or a field name ("status").
+    "ENUM_NAME_OVERRIDES": {
+        "SectorEnum": "apps.clients.models.Sector",
+        "PartyRoleEnum": "apps.clients.models.PartyRole",
+        "ApplicationStatusEnum": "apps.licensing.workflow.ApplicationStatus",
+        "LicenceStatusEnum": "apps.licensing.workflow.LicenceStatus",
+        "InformationRequestStatusEnum": "apps.licensing.models.InformationRequest.Status",
+    },
 }
 
 # Celery: the broker URL picks Redis in production and tests, a local folder when embedded.

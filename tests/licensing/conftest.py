@@ -20,13 +20,17 @@ def pdf(name="doc.pdf"):
     return SimpleUploadedFile(name, PDF, content_type="application/pdf")
 
 
-@pytest.fixture
-def dysprosium(db):
+def dysprosium_entry() -> CatalogueEntry:
     # Transactional tests flush the rows the data migration seeded: load them again if so.
-    if not CatalogueEntry.objects.exists():
+    if not CatalogueEntry.objects.filter(control_code="1C905").exists():
         load_entries(CatalogueEntry)
     entries = CatalogueEntry.objects.filter(control_code="1C905", sub_item="a").order_by("pk")
     return next(e for e in entries if "metal" in e.forms)
+
+
+@pytest.fixture
+def dysprosium(db):
+    return dysprosium_entry()
 
 
 def make_client(organisation, user, name, roles, country="DE"):

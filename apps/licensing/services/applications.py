@@ -38,6 +38,7 @@ HEADER_FIELDS = [
     "end_use",
     "end_use_sector",
 ]
+NULLABLE_HEADER_FIELDS = {"contract_date"}
 LINE_FIELDS = [
     "catalogue_entry",
     "form",
@@ -132,7 +133,9 @@ def application_update(
     before = _header_snapshot(app)
     for name, value in data.items():
         if name in HEADER_FIELDS:
-            setattr(app, name, value if value is not None else "")
+            # Clearing a text field stores ""; clearing the (nullable) contract date stores NULL.
+            blank = None if name in NULLABLE_HEADER_FIELDS else ""
+            setattr(app, name, value if value is not None else blank)
     if "licence_type" in data and app.licence_type not in LicenceType.values:
         raise DomainError(
             _("Choose the licence type."),

@@ -15,6 +15,8 @@ from apps.catalogue.models import CatalogueEntry
 from apps.workcalendar.models import CalendarDay, CalendarYear
 from tests.clients import world as clients_world
 from tests.factories import make_producer
+from tests.licensing import official_world
+from tests.licensing.matrix_official import REVIEW_MATRIX
 
 ROLES = [
     "anonymous",
@@ -81,6 +83,7 @@ class World:
             calendar_year=self.calendar_year, date="2099-01-01", kind="holiday"
         )
         clients_world.build(self)
+        self.review = official_world.ReviewWorld(self)
 
 
 LOGIN = {"anonymous": 302}
@@ -279,6 +282,10 @@ MATRIX: dict[str, Case] = {
         {"anonymous": 401, "other_producer": 404, "pending_producer": 403, "*": 200},
     ),
     **CLIENTS_MATRIX,
+    **{
+        name: Case(url, expected, method=method, data=data)
+        for name, (method, url, expected, data) in REVIEW_MATRIX.items()
+    },
     "api-schema": Case(lambda w: reverse("api-schema"), {"anonymous": 401, "*": 200}),
     "api-docs": Case(lambda w: reverse("api-docs"), {"anonymous": 401, "*": 200}),
 }
@@ -337,7 +344,8 @@ def world(
 def test_url_answers_role_as_expected(name, role, world, client_for):
     case = MATRIX[name]
     client = client_for(world.users[role])
-    response = getattr(client, case.method)(case.url(world), case.data)
+    data = case.data(world) if callable(case.data) else case.data
+    response = getattr(client, case.method)(case.url(world), data)
     assert response.status_code == case.status_for(role), (
         f"{case.method.upper()} {name} as {role}: {response.status_code}"
     )

@@ -96,7 +96,8 @@ class RfiForm(forms.Form):
 
 class RecommendForm(forms.Form):
     recommendation = forms.ChoiceField(
-        label=_("Recommendation"), choices=Recommendation.choices, widget=forms.RadioSelect
+        label=_("Recommendation"), choices=Recommendation.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -120,7 +121,7 @@ class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("approve", _("Approve")), ("deny", _("Deny"))],
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     conditions = forms.CharField(
         label=_("Conditions"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -180,7 +181,7 @@ class AmendmentDecisionForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("grant", _("Grant")), ("refuse", _("Refuse"))],
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -96,7 +96,8 @@ class RfiForm(forms.Form):
 
 class RecommendForm(forms.Form):
     recommendation = forms.ChoiceField(
-        label=_("Recommendation"), choices=Recommendation.choices,
+        label=_("Recommendation"),
+        choices=Recommendation.choices,
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}))

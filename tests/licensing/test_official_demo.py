@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from apps.accounts import demo as accounts_demo
+from apps.catalogue import demo as catalogue_demo
 from apps.licensing import demo
 from apps.licensing.models import Application, Licence
 from apps.licensing.workflow import ApplicationStatus, LicenceStatus
@@ -14,6 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_has_every_state_and_runs_twice():
     accounts_demo.seed()
+    catalogue_demo.seed()
     assert demo.seed()["demo applications"] == len(demo.CASES)
     assert demo.seed()["demo applications"] == 0
     assert set(Application.objects.values_list("status", flat=True)) == set(

@@ -232,7 +232,7 @@ def main() -> None:
     settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = BENCH_DB
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        reviewers, approver, organisations, producer, entries, _org = build_world()
+        reviewers, _approver, organisations, producer, entries, _org = build_world()
         seconds, lines = bulk_load(reviewers, organisations, producer, entries)
         print(
             f"Loaded {N_APPLICATIONS:,} applications and {lines:,} lines by COPY in {seconds:.1f} s"

@@ -61,7 +61,7 @@ def test_reviewer_and_approver_take_a_case_to_a_licence(
     page.get_by_role("link", name=app.reference).click()
     decision = page.get_by_test_id("decision")
     decision.get_by_label("Approve").check()
-    first, second = app.lines.order_by("position")
+    first = app.lines.order_by("position").first()
     decision.locator(f"#id_line_{first.pk}").fill("60")
     decision.get_by_label("Conditions").fill("No re-export without consent.")
     screenshot("review-decision")

@@ -56,6 +56,9 @@ def _clock(app, context) -> dict:
 
 class QueueRowSerializer(serializers.ModelSerializer):
     reference = serializers.CharField(read_only=True)
+    # Plain strings, not enums: the same field names carry other choice sets elsewhere in the API.
+    status = serializers.CharField(read_only=True, help_text="Application status")
+    end_use_sector = serializers.CharField(read_only=True)
     organisation = serializers.SerializerMethodField()
     assigned_reviewer = _Person(allow_null=True, read_only=True)
     items = serializers.SerializerMethodField()
@@ -258,6 +261,7 @@ class LicenceTransitionSerializer(serializers.ModelSerializer):
 
 class AmendmentSerializer(serializers.ModelSerializer):
     licence_number = serializers.CharField(source="licence.number", read_only=True)
+    status = serializers.CharField(read_only=True, help_text="requested, granted, refused")
 
     class Meta:
         model = Amendment
@@ -276,6 +280,7 @@ class AmendmentSerializer(serializers.ModelSerializer):
 
 class LicenceSerializer(serializers.ModelSerializer):
     organisation = serializers.SerializerMethodField()
+    status = serializers.CharField(read_only=True, help_text="Licence status")
     lines = LicenceLineSerializer(many=True, read_only=True)
 
     class Meta:

@@ -7,6 +7,7 @@ from apps.accounts import api as accounts_api
 from apps.clients import api as clients_api
 from apps.core import views as core_views
 from apps.core.admin_site import restrict_admin_to_administrators
+from apps.licensing import api_official as licensing_api_official
 from apps.licensing import api_producer as licensing_producer_api
 
 restrict_admin_to_administrators(admin.site)
@@ -20,6 +21,11 @@ router.register(
     "applications", licensing_producer_api.ProducerApplicationViewSet, basename="application"
 )
 router.register("licences", licensing_producer_api.ProducerLicenceViewSet, basename="licence")
+router.register("review/cases", licensing_api_official.CaseViewSet, basename="review-case")
+router.register("review/licences", licensing_api_official.LicenceViewSet, basename="review-licence")
+router.register(
+    "review/amendments", licensing_api_official.AmendmentViewSet, basename="review-amendment"
+)
 
 api_v1 = [
     path("me/", accounts_api.MeView.as_view(), name="me"),
@@ -35,6 +41,7 @@ urlpatterns = [
     path("notifications/", include("apps.notifications.urls")),
     path("clients/", include("apps.clients.urls")),
     path("licensing/", include("apps.licensing.urls")),
+    path("review/", include("apps.licensing.urls_official")),
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),

@@ -28,7 +28,9 @@ from apps.notifications.models import Notification
 from apps.workcalendar.models import CalendarDay, CalendarYear
 from tests.clients import world as clients_world
 from tests.factories import make_producer
+from tests.licensing import official_world
 from tests.licensing import world_producer as licensing_producer_world
+from tests.licensing.matrix_official import REVIEW_MATRIX
 
 ROLES = [
     "anonymous",
@@ -118,6 +120,7 @@ class World:
         )
         clients_world.build(self)
         licensing_producer_world.build(self)
+        self.review = official_world.ReviewWorld(self)
 
 
 LOGIN = {"anonymous": 302}
@@ -502,6 +505,10 @@ MATRIX: dict[str, Case] = {
     ),
     **CLIENTS_MATRIX,
     **LICENSING_PRODUCER_MATRIX,
+    **{
+        name: Case(url, expected, method=method, data=data)
+        for name, (method, url, expected, data) in REVIEW_MATRIX.items()
+    },
     "api-schema": Case(lambda w: reverse("api-schema"), {"anonymous": 401, "*": 200}),
     "api-docs": Case(lambda w: reverse("api-docs"), {"anonymous": 401, "*": 200}),
 }
@@ -757,7 +764,8 @@ def world(
 def test_url_answers_role_as_expected(name, role, world, client_for):
     case = MATRIX[name]
     client = client_for(world.users[role])
-    response = getattr(client, case.method)(case.url(world), case.data)
+    data = case.data(world) if callable(case.data) else case.data
+    response = getattr(client, case.method)(case.url(world), data)
     assert response.status_code == case.status_for(role), (
         f"{case.method.upper()} {name} as {role}: {response.status_code}"
     )

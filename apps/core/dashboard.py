@@ -20,4 +20,14 @@ def home_context(user, role: Role) -> dict:
         context["pending_organisations"] = (
             account_selectors.organisation_list_for(user).filter(status="pending").count()
         )
+    if role in (Role.REVIEWER, Role.APPROVER):
+        context["review_counts"] = _review_counts(user)
     return context
+
+
+def _review_counts(user) -> dict[str, int]:
+    from apps.licensing import clock
+    from apps.licensing.selectors_official import preset_counts
+    from apps.workcalendar.selectors import work_calendar
+
+    return preset_counts(user, clock.today(), work_calendar())

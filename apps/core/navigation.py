@@ -22,6 +22,18 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Home"), "core:home", frozenset(Role), "house", needs_verified_company=False),
     NavItem(_("Team"), "accounts:team", frozenset({R.PRODUCER_ADMIN}), "people"),
     NavItem(
+        _("Review queue"),
+        "review:queue",
+        frozenset({R.REVIEWER, R.APPROVER, R.AUDITOR, R.ADMINISTRATOR}),
+        "inboxes",
+    ),
+    NavItem(
+        _("Licences"),
+        "review:licence_list",
+        frozenset({R.REVIEWER, R.APPROVER, R.AUDITOR, R.ADMINISTRATOR}),
+        "file-earmark-check",
+    ),
+    NavItem(
         _("Clients"),
         "clients:client_list",
         frozenset({R.PRODUCER_ADMIN, R.PRODUCER_STAFF}),

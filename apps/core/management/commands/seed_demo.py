@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from apps.accounts import demo as accounts_demo
 from apps.catalogue import demo as catalogue_demo
 from apps.clients import demo as clients_demo
+from apps.licensing import demo as licensing_demo
 from apps.workcalendar import demo as workcalendar_demo
 
 
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         counts.update(catalogue_demo.seed())
         counts.update(workcalendar_demo.seed())
         counts.update(clients_demo.seed())
+        counts.update(licensing_demo.seed())
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo data ready: "

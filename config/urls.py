@@ -7,6 +7,7 @@ from apps.accounts import api as accounts_api
 from apps.clients import api as clients_api
 from apps.core import views as core_views
 from apps.core.admin_site import restrict_admin_to_administrators
+from apps.transactions import api as transactions_api
 
 restrict_admin_to_administrators(admin.site)
 
@@ -15,6 +16,7 @@ router.register("organisations", accounts_api.OrganisationViewSet, basename="org
 router.register("clients", clients_api.ClientViewSet, basename="client")
 router.register("client-entities", clients_api.ClientEntityViewSet, basename="client-entity")
 router.register("screening-hits", clients_api.ScreeningHitViewSet, basename="screening-hit")
+router.register("transactions", transactions_api.TransactionViewSet, basename="transaction")
 
 api_v1 = [
     path("me/", accounts_api.MeView.as_view(), name="me"),
@@ -28,6 +30,7 @@ urlpatterns = [
     path("catalogue/", include("apps.catalogue.urls")),
     path("calendar/", include("apps.workcalendar.urls")),
     path("clients/", include("apps.clients.urls")),
+    path("transactions/", include("apps.transactions.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),

@@ -15,6 +15,7 @@ from apps.catalogue.models import CatalogueEntry
 from apps.workcalendar.models import CalendarDay, CalendarYear
 from tests.clients import world as clients_world
 from tests.factories import make_producer
+from tests.transactions import world as transactions_world
 
 ROLES = [
     "anonymous",
@@ -81,6 +82,7 @@ class World:
             calendar_year=self.calendar_year, date="2099-01-01", kind="holiday"
         )
         clients_world.build(self)
+        transactions_world.build(self)
 
 
 LOGIN = {"anonymous": 302}
@@ -151,6 +153,68 @@ CLIENTS_MATRIX: dict[str, Case] = {
     "api:screening-hit-list": Case(lambda w: reverse("api:screening-hit-list"), API_AUTHORITY),
     "api:screening-hit-detail": Case(
         lambda w: reverse("api:screening-hit-detail", args=[w.hit.pk]), API_AUTHORITY
+    ),
+}
+TX_PRODUCER_PAGE = {**LOGIN, **OFFICIALS_403, "pending_producer": 302, "*": 200}
+TX_OWN = {**TX_PRODUCER_PAGE, "other_producer": 404}
+TX_OWN_POST = {**TX_OWN, "*": 302}
+TX_SHARED = {**LOGIN, "pending_producer": 302, "other_producer": 404, "*": 200}
+TRANSACTIONS_MATRIX: dict[str, Case] = {
+    "transactions:report_list": Case(
+        lambda w: reverse("transactions:report_list"), TX_PRODUCER_PAGE
+    ),
+    "transactions:report_create": Case(
+        lambda w: reverse("transactions:report_create"), TX_PRODUCER_PAGE
+    ),
+    "transactions:report_detail": Case(
+        lambda w: reverse("transactions:report_detail", args=[w.tx_report.pk]), TX_SHARED
+    ),
+    "transactions:report_cancel": Case(
+        lambda w: reverse("transactions:report_cancel", args=[w.tx_report.pk]),
+        TX_OWN_POST,
+        method="post",
+    ),
+    "transactions:upload": Case(lambda w: reverse("transactions:upload"), TX_PRODUCER_PAGE),
+    "transactions:upload_template": Case(
+        lambda w: reverse("transactions:upload_template", args=["csv"]), TX_PRODUCER_PAGE
+    ),
+    "transactions:upload_detail": Case(
+        lambda w: reverse("transactions:upload_detail", args=[w.tx_batch.pk]), TX_OWN
+    ),
+    "transactions:upload_status": Case(
+        lambda w: reverse("transactions:upload_status", args=[w.tx_batch.pk]), TX_OWN
+    ),
+    "transactions:upload_commit": Case(
+        lambda w: reverse("transactions:upload_commit", args=[w.tx_batch.pk]),
+        TX_OWN_POST,
+        method="post",
+    ),
+    "transactions:upload_discard": Case(
+        lambda w: reverse("transactions:upload_discard", args=[w.tx_batch.pk]),
+        TX_OWN_POST,
+        method="post",
+    ),
+    "transactions:balances": Case(lambda w: reverse("transactions:balances"), TX_PRODUCER_PAGE),
+    "transactions:returns": Case(lambda w: reverse("transactions:returns"), TX_PRODUCER_PAGE),
+    "transactions:licence_ledger": Case(
+        lambda w: reverse("transactions:licence_ledger", args=[w.tx_licence.pk]), TX_SHARED
+    ),
+    "transactions:search": Case(lambda w: reverse("transactions:search"), AUTHORITY_PAGE),
+    "transactions:entity_totals": Case(
+        lambda w: reverse("transactions:entity_totals"), AUTHORITY_PAGE
+    ),
+    "api:transaction-list": Case(
+        lambda w: reverse("api:transaction-list"),
+        {"anonymous": 401, "pending_producer": 403, "*": 200},
+    ),
+    "api:transaction-detail": Case(
+        lambda w: reverse("api:transaction-detail", args=[w.tx_report.pk]),
+        {"anonymous": 401, "pending_producer": 403, "other_producer": 404, "*": 200},
+    ),
+    "api:transaction-bulk": Case(
+        lambda w: reverse("api:transaction-bulk"),
+        {"anonymous": 401, "pending_producer": 403, **OFFICIALS_403, "*": 400},
+        method="post",
     ),
 }
 MATRIX: dict[str, Case] = {
@@ -279,6 +343,7 @@ MATRIX: dict[str, Case] = {
         {"anonymous": 401, "other_producer": 404, "pending_producer": 403, "*": 200},
     ),
     **CLIENTS_MATRIX,
+    **TRANSACTIONS_MATRIX,
     "api-schema": Case(lambda w: reverse("api-schema"), {"anonymous": 401, "*": 200}),
     "api-docs": Case(lambda w: reverse("api-docs"), {"anonymous": 401, "*": 200}),
 }

@@ -28,6 +28,12 @@ NAV_ITEMS: list[NavItem] = [
         "person-vcard",
     ),
     NavItem(
+        _("Transactions"),
+        "transactions:report_list",
+        frozenset({R.PRODUCER_ADMIN, R.PRODUCER_STAFF}),
+        "truck",
+    ),
+    NavItem(
         _("Organisations"),
         "accounts:organisation_list",
         frozenset({R.ADMINISTRATOR, R.REVIEWER, R.APPROVER, R.AUDITOR}),
@@ -38,6 +44,12 @@ NAV_ITEMS: list[NavItem] = [
         "clients:hit_list",
         frozenset({R.REVIEWER, R.APPROVER, R.AUDITOR, R.ADMINISTRATOR}),
         "shield-exclamation",
+    ),
+    NavItem(
+        _("Transactions"),
+        "transactions:search",
+        frozenset({R.REVIEWER, R.APPROVER, R.AUDITOR, R.ADMINISTRATOR}),
+        "truck",
     ),
     NavItem(
         _("Entities"),

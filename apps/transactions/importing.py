@@ -177,7 +177,9 @@ def iter_xlsx(stream) -> Iterator[tuple[int, ReportInput]]:
     try:
         workbook = load_workbook(stream, read_only=True, data_only=True)
     except (InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise FileProblem(_("The file is not a readable XLSX workbook (%(e)s).") % {"e": exc}) from None
+        raise FileProblem(
+            _("The file is not a readable XLSX workbook (%(e)s).") % {"e": exc}
+        ) from None
     try:
         sheet = workbook.worksheets[0]
         rows = sheet.iter_rows(values_only=True)
@@ -231,7 +233,7 @@ def count_rows(content: bytes, file_format: str) -> int:
             workbook = load_workbook(io.BytesIO(content), read_only=True)
             rows = workbook.worksheets[0].max_row or 1
             workbook.close()
-        except Exception:  # noqa: BLE001 - an unreadable workbook is reported by the check
+        except Exception:
             return 0
         return max(rows - 1, 0)
     try:

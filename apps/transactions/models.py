@@ -82,7 +82,9 @@ class ImportBatch(models.Model):
             # is pending or imported (a refused or discarded one imported nothing).
             models.UniqueConstraint(
                 fields=["organisation", "sha256"],
-                condition=Q(status__in=["validating", "valid", "invalid", "committing", "committed"]),
+                condition=Q(
+                    status__in=["validating", "valid", "invalid", "committing", "committed"]
+                ),
                 name="import_batch_file_once",
             )
         ]

@@ -25,11 +25,8 @@ def can_view_report(user, report) -> bool:
 
 
 def can_cancel_report(user, report) -> bool:
-    return (
-        can_report(user)
-        and report.organisation_id == user.membership.organisation_id
-        and report.status == "accepted"
-    )
+    """The reporting company; whether the report is still accepted is the service's CAS."""
+    return can_report(user) and report.organisation_id == user.membership.organisation_id
 
 
 def can_review(user) -> bool:

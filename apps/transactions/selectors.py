@@ -13,8 +13,8 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import (
     BooleanField,
-    DateField,
     Count,
+    DateField,
     DecimalField,
     Exists,
     ExpressionWrapper,
@@ -174,7 +174,9 @@ def licence_ledger(licence: Licence) -> QuerySet[LedgerEntry]:
 def balance_series(licence: Licence) -> list[ChartSeries]:
     """Per line, the balance after each movement, starting from the grant at issue."""
     lines = list(licence.lines.select_related("catalogue_entry").order_by("id"))
-    start = dt.datetime.combine(licence.issued_on, dt.time(), tzinfo=timezone.get_current_timezone())
+    start = dt.datetime.combine(
+        licence.issued_on, dt.time(), tzinfo=timezone.get_current_timezone()
+    )
     series = {line.pk: ChartSeries(line, [(start, line.quantity_granted)]) for line in lines}
     for line_id, at, after in (
         LedgerEntry.objects.filter(licence_line__licence=licence)
@@ -367,7 +369,8 @@ def statistical_flags(report_ids: list[int]) -> dict[int, set[str]]:
     ),
     structuring AS (
         SELECT t.report_id FROM target t
-        JOIN (VALUES {thresholds}) AS th(kg) ON t.quantity_kg >= th.kg * %s AND t.quantity_kg < th.kg
+        JOIN (VALUES {thresholds}) AS th(kg)
+          ON t.quantity_kg >= th.kg * %s AND t.quantity_kg < th.kg
         CROSS JOIN LATERAL (
             SELECT count(*) AS n
             FROM {line_table} h JOIN {report_table} hr ON hr.id = h.report_id
@@ -508,11 +511,8 @@ def entity_totals(
     qs = ClientEntity.objects.filter(merged_into__isnull=True)
     if search:
         qs = qs.filter(name__icontains=search)
-    return (
-        qs.annotate(
-            total_kg=Coalesce(kg, Cast(Value(0), DecimalField(max_digits=24, decimal_places=3))),
-            shipments=Coalesce(shipments, Value(0)),
-            producers=Coalesce(producers, Value(0)),
-        )
-        .filter(shipments__gt=0)
-    )
+    return qs.annotate(
+        total_kg=Coalesce(kg, Cast(Value(0), DecimalField(max_digits=24, decimal_places=3))),
+        shipments=Coalesce(shipments, Value(0)),
+        producers=Coalesce(producers, Value(0)),
+    ).filter(shipments__gt=0)

@@ -11,6 +11,7 @@ at commit remains the authority.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -416,18 +417,14 @@ def validate_report(
     reference = (data.reference or "").strip()
     if len(reference) > 60:
         problems.add("reference", _("Your reference is longer than 60 characters."))
-    cdn = check_customs_number(
-        data.customs_declaration_number, dates.get("loading_date"), problems
-    )
+    cdn = check_customs_number(data.customs_declaration_number, dates.get("loading_date"), problems)
 
     loading = dates.get("loading_date")
     licence = _check_licence(data, ctx, destination, clients.get("end_user"), loading, problems)
 
     if not data.lines:
         problems.add("lines", _("Report at least one line."))
-    labels = line_labels or [
-        _("Line %(n)s") % {"n": i} for i in range(1, len(data.lines) + 1)
-    ]
+    labels = line_labels or [_("Line %(n)s") % {"n": i} for i in range(1, len(data.lines) + 1)]
     valid_lines: list[ValidLine] = []
     drawn: dict[int, Decimal] = defaultdict(Decimal)
     controlled_refs: list[str] = []
@@ -481,7 +478,7 @@ def _check_dates(dates: dict, today: dt.date, problems: Problems) -> None:
         ("departure_date", _("departure date")),
         ("arrival_date", _("arrival date")),
     ]
-    for (first, first_label), (second, second_label) in zip(order, order[1:], strict=False):
+    for (first, first_label), (second, second_label) in itertools.pairwise(order):
         a, b = dates.get(first), dates.get(second)
         if a and b and a > b:
             problems.add(
@@ -506,9 +503,7 @@ def _check_licence(data, ctx, destination, end_user, loading, problems) -> Licen
     licence = ctx.licences.get(number)
     if licence is None:
         if ctx.licence_elsewhere(number):
-            problems.add(
-                "licence", _("Licence %(n)s is not held by your company.") % {"n": number}
-            )
+            problems.add("licence", _("Licence %(n)s is not held by your company.") % {"n": number})
         else:
             problems.add("licence", _("Licence %(n)s does not exist.") % {"n": number})
         return None
@@ -576,7 +571,8 @@ def _check_line(line, label, ctx, licence, loading, drawn, controlled_refs, prob
     hs_code = str(line.hs_code or "").strip().replace(".", "")
     if hs_code and not (hs_code.isdigit() and len(hs_code) == 10):
         problems.add(
-            "lines", _("%(line)s: HS code %(hs)r must be 10 digits.") % {"line": label, "hs": hs_code}
+            "lines",
+            _("%(line)s: HS code %(hs)r must be 10 digits.") % {"line": label, "hs": hs_code},
         )
         ok = False
     if not ok:

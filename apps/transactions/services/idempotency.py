@@ -75,7 +75,5 @@ def run_once(
         except DomainError as exc:
             status, body = exc.status_code, error_body(exc)
         body = json.loads(json.dumps(body, default=str))
-        IdempotencyKey.objects.filter(pk=claimed).update(
-            response_status=status, response_body=body
-        )
+        IdempotencyKey.objects.filter(pk=claimed).update(response_status=status, response_body=body)
     return status, body, False

@@ -114,7 +114,9 @@ def import_upload(
 
 def _refuse_seen(organisation_id: int, digest: str) -> None:
     seen = (
-        ImportBatch.objects.filter(organisation_id=organisation_id, sha256=digest, status__in=PENDING)
+        ImportBatch.objects.filter(
+            organisation_id=organisation_id, sha256=digest, status__in=PENDING
+        )
         .order_by("-created_at")
         .first()
     )

@@ -195,10 +195,9 @@ def _cancel(*, actor, report: TransactionReport, reason: str, replaced: bool = F
     if updated == 0:
         raise ConflictError(_("Report %(n)s was already cancelled.") % {"n": report.number})
     entries = []
-    for line in (
-        TransactionLine.objects.filter(report_id=report.pk, licence_line__isnull=False)
-        .order_by("licence_line_id", "position")
-    ):
+    for line in TransactionLine.objects.filter(
+        report_id=report.pk, licence_line__isnull=False
+    ).order_by("licence_line_id", "position"):
         balance = ledger.give_back(line.licence_line_id, line.quantity_licence_unit)
         entries.append(
             LedgerEntry(
@@ -218,7 +217,10 @@ def _cancel(*, actor, report: TransactionReport, reason: str, replaced: bool = F
         actor=actor,
         action="transaction.correct" if replaced else "transaction.cancel",
         obj=report,
-        changes={"reason": reason.strip(), "returned": {e.licence_line_id: e.amount for e in entries}},
+        changes={
+            "reason": reason.strip(),
+            "returned": {e.licence_line_id: e.amount for e in entries},
+        },
     )
 
 

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from apps.accounts import demo as accounts_demo
 from apps.catalogue import demo as catalogue_demo
+from apps.transactions import demo as transactions_demo
 from apps.workcalendar import demo as workcalendar_demo
 
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         counts = accounts_demo.seed()
         counts.update(catalogue_demo.seed())
         counts.update(workcalendar_demo.seed())
+        counts.update(transactions_demo.seed())
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo data ready: "

@@ -67,6 +67,14 @@ class LineForm(forms.Form):
             (str(e.pk), f"{e.reference} {e.name}") for e in CatalogueEntry.objects.all()
         ]
 
+    def has_changed(self) -> bool:
+        """A spare line is blank when no item, quantity or value was entered (its unit and
+        currency keep their defaults)."""
+        return any(
+            str(self.data.get(self.add_prefix(name), "")).strip()
+            for name in ("item", "quantity", "value")
+        )
+
 
 class BaseLineFormSet(forms.BaseFormSet):
     def clean(self):

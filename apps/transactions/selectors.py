@@ -172,18 +172,27 @@ def licence_ledger(licence: Licence) -> QuerySet[LedgerEntry]:
 
 
 def balance_series(licence: Licence) -> list[ChartSeries]:
-    """Per line, the balance after each movement, starting from the grant at issue."""
+    """Per line, what was left after each day's shipments, by loading date (accepted reports;
+    a cancelled report's reversal removes it). The last point equals the line's balance, since
+    balance == granted - sum(ledger) and the ledger nets to the accepted reports' draws."""
     lines = list(licence.lines.select_related("catalogue_entry").order_by("id"))
-    start = dt.datetime.combine(
-        licence.issued_on, dt.time(), tzinfo=timezone.get_current_timezone()
-    )
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(licence.issued_on, dt.time(), tzinfo=tz)
     series = {line.pk: ChartSeries(line, [(start, line.quantity_granted)]) for line in lines}
-    for line_id, at, after in (
-        LedgerEntry.objects.filter(licence_line__licence=licence)
-        .order_by("created_at", "id")
-        .values_list("licence_line_id", "created_at", "balance_after")
-    ):
-        series[line_id].points.append((at, after))
+    left = {line.pk: line.quantity_granted for line in lines}
+    rows = (
+        TransactionLine.objects.filter(
+            licence_line__licence=licence, report__status=TransactionReport.Status.ACCEPTED
+        )
+        .values("licence_line_id", "report__loading_date")
+        .annotate(drawn=Sum("quantity_licence_unit"))
+        .order_by("report__loading_date", "licence_line_id")
+    )
+    for row in rows:
+        line_id = row["licence_line_id"]
+        left[line_id] -= row["drawn"]
+        at = dt.datetime.combine(row["report__loading_date"], dt.time(), tzinfo=tz)
+        series[line_id].points.append((max(at, start), left[line_id]))
     return list(series.values())
 
 

@@ -28,6 +28,19 @@ from apps.transactions import units
 from apps.transactions.models import Incoterm
 
 INCOTERMS = frozenset(Incoterm.values)
+# Labels are lazy: translated only when a message is written, never on the happy path.
+L = gettext_lazy
+CDN_LABEL = L("Customs declaration number")
+DATE_FIELDS = (
+    ("contract_date", L("Contract date"), L("contract date")),
+    ("loading_date", L("Loading date"), L("loading date")),
+    ("departure_date", L("Departure date"), L("departure date")),
+    ("arrival_date", L("Arrival date"), L("arrival date")),
+)
+TEXT_FIELDS = (
+    ("origin", L("Origin"), 100),
+    ("port_of_clearance", L("Port of customs clearance"), 100),
+)
 CLIENT_ROLES = (
     ("purchaser", gettext_lazy("Purchaser")),
     ("consignee", gettext_lazy("Consignee")),
@@ -234,10 +247,12 @@ def parse_decimal(value, places: int = 3) -> Decimal | None:
     return number
 
 
-def check_customs_number(value: str, loading_date: dt.date | None, problems: Problems) -> str:
+def check_customs_number(
+    value: str, loading_date: dt.date | None, problems: Problems, today: dt.date | None = None
+) -> str:
     """18 digits: customs office (4), year (4), import/export flag (1: "0" export), serial (9)."""
     text = (value or "").strip().replace(" ", "")
-    label = _("Customs declaration number")
+    label = CDN_LABEL
     if not _CDN.match(text):
         problems.add(
             "customs_declaration_number",
@@ -252,7 +267,7 @@ def check_customs_number(value: str, loading_date: dt.date | None, problems: Pro
             _("%(label)s %(value)s: customs office code 0000 does not exist.")
             % {"label": label, "value": text},
         )
-    this_year = timezone.localdate().year
+    this_year = (today or timezone.localdate()).year
     if not 2000 <= year <= this_year:
         problems.add(
             "customs_declaration_number",
@@ -377,12 +392,7 @@ def validate_report(
         )
 
     dates = {}
-    for name, label in (
-        ("contract_date", _("Contract date")),
-        ("loading_date", _("Loading date")),
-        ("departure_date", _("Departure date")),
-        ("arrival_date", _("Arrival date")),
-    ):
+    for name, label, _lower in DATE_FIELDS:
         raw = getattr(data, name)
         value = ctx.parse_date(raw) if raw not in (None, "") else None
         if value is None:
@@ -395,10 +405,7 @@ def validate_report(
     _check_dates(dates, ctx.today, problems)
 
     texts = {}
-    for name, label, limit in (
-        ("origin", _("Origin"), 100),
-        ("port_of_clearance", _("Port of customs clearance"), 100),
-    ):
+    for name, label, limit in TEXT_FIELDS:
         value = (getattr(data, name) or "").strip()
         if not value:
             problems.add(name, _("%(label)s is required.") % {"label": label})
@@ -417,7 +424,9 @@ def validate_report(
     reference = (data.reference or "").strip()
     if len(reference) > 60:
         problems.add("reference", _("Your reference is longer than 60 characters."))
-    cdn = check_customs_number(data.customs_declaration_number, dates.get("loading_date"), problems)
+    cdn = check_customs_number(
+        data.customs_declaration_number, dates.get("loading_date"), problems, ctx.today
+    )
 
     loading = dates.get("loading_date")
     licence = _check_licence(data, ctx, destination, clients.get("end_user"), loading, problems)
@@ -472,12 +481,7 @@ def validate_report(
 
 
 def _check_dates(dates: dict, today: dt.date, problems: Problems) -> None:
-    order = [
-        ("contract_date", _("contract date")),
-        ("loading_date", _("loading date")),
-        ("departure_date", _("departure date")),
-        ("arrival_date", _("arrival date")),
-    ]
+    order = [(name, lower) for name, _label, lower in DATE_FIELDS]
     for (first, first_label), (second, second_label) in itertools.pairwise(order):
         a, b = dates.get(first), dates.get(second)
         if a and b and a > b:

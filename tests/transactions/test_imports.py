@@ -8,7 +8,7 @@ import pytest
 from django.db.models import Sum
 
 from apps.audit.models import AuditEvent
-from apps.core.errors import ConflictError
+from apps.core.errors import ConflictError, DomainError
 from apps.licensing.models import LicenceLine
 from apps.transactions import importing, services, tasks
 from apps.transactions.models import ImportBatch, LedgerEntry, TransactionReport
@@ -107,8 +107,8 @@ def test_rows_over_the_balance_are_named_in_the_preview(producer, licence_factor
 
 
 def test_commit_is_refused_whole_when_the_balance_went_meanwhile(producer, licence, buyer):
-    from tests.transactions.conftest import report_input
     from apps.transactions.validation import LineInput
+    from tests.transactions.conftest import report_input
 
     content = rows_csv(licence, buyer, 10, quantity="9")
     batch = services.import_check(
@@ -121,7 +121,9 @@ def test_commit_is_refused_whole_when_the_balance_went_meanwhile(producer, licen
             licence, buyer, lines=[LineInput("1C905.a", "metal", "20", "kg", "1", "USD")]
         ),
     )
-    with pytest.raises(Exception, match="90.000 kg asked, the licence line has 80.000 kg left"):
+    with pytest.raises(
+        DomainError, match=r"90\.000 kg asked, the licence line has 80\.000 kg left"
+    ):
         services.import_commit(actor=producer, batch=batch)
     batch.refresh_from_db()
     assert batch.status == "failed"

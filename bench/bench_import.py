@@ -121,28 +121,49 @@ def run(url: str) -> None:
             loading = today - dt.timedelta(days=1 + i % 25)
             writer.writerow(
                 [
-                    f"B-{i}", licence.number, buyer.legal_name, buyer.legal_name,
-                    buyer.legal_name, "CIF", str(loading - dt.timedelta(days=20)), str(loading),
-                    str(loading), str(loading + dt.timedelta(days=30)), "Ganzhou", "DE",
-                    "Shanghai", f"2201{loading.year}0{i + 1:09d}", "1C905.a", "metal",
-                    "2805301200", f"{1 + i % 50}.{i % 1000:03d}", "kg", "350.00", "USD",
+                    f"B-{i}",
+                    licence.number,
+                    buyer.legal_name,
+                    buyer.legal_name,
+                    buyer.legal_name,
+                    "CIF",
+                    str(loading - dt.timedelta(days=20)),
+                    str(loading),
+                    str(loading),
+                    str(loading + dt.timedelta(days=30)),
+                    "Ganzhou",
+                    "DE",
+                    "Shanghai",
+                    f"2201{loading.year}0{i + 1:09d}",
+                    "1C905.a",
+                    "metal",
+                    "2805301200",
+                    f"{1 + i % 50}.{i % 1000:03d}",
+                    "kg",
+                    "350.00",
+                    "USD",
                 ]
             )
         path = handle.name
     size_mb = os.path.getsize(path) / 1e6
     print(f"{ROWS:,} rows, {size_mb:.1f} MB CSV")
 
-    columns = ", ".join(
-        f"{c} {'date' if c.endswith('_date') else 'numeric' if c in ('quantity', 'value') else 'text'}"
-        for c in importing.COLUMNS
-    )
+    def sql_type(column: str) -> str:
+        if column.endswith("_date"):
+            return "date"
+        return "numeric" if column in ("quantity", "value") else "text"
+
+    columns = ", ".join(f"{c} {sql_type(c)}" for c in importing.COLUMNS)
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TABLE bench_raw ({columns})")
     started = time.perf_counter()
-    with connection.cursor() as cursor, open(path, "rb") as source:
-        with cursor.copy("COPY bench_raw FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
-            while chunk := source.read(1 << 20):
-                copy.write(chunk)
+    with (
+        connection.cursor() as cursor,
+        open(path, "rb") as source,
+        cursor.copy("COPY bench_raw FROM STDIN WITH (FORMAT csv, HEADER true)") as copy,
+    ):
+        while chunk := source.read(1 << 20):
+            copy.write(chunk)
     raw = time.perf_counter() - started
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM bench_raw")

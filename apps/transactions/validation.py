@@ -336,7 +336,9 @@ def _resolve_client(ref, role: str, role_label: str, ctx: BatchContext, problems
     return client
 
 
-def _resolve_entry(line: LineInput, ctx: BatchContext, label: str, problems: Problems):
+def _resolve_entry(
+    line: LineInput, ctx: BatchContext, label: str, problems: Problems, licence_id=None
+):
     form = (line.form or "").strip().lower()
     if isinstance(line.item, int) or str(line.item).strip().isdigit():
         entry = ctx.entries.get(int(str(line.item).strip()))
@@ -359,8 +361,13 @@ def _resolve_entry(line: LineInput, ctx: BatchContext, label: str, problems: Pro
             % {"line": label, "ref": line.item or ""},
         )
         return None, form
-    candidates = ctx.entries_by_ref.get(ref, [])
-    entry = next((e for e in candidates if form in e.forms), None)
+    candidates = [e for e in ctx.entries_by_ref.get(ref, []) if form in e.forms]
+    # Several entries can share a reference and a form (1C904.a metal products and the named
+    # magnet entry): the one the licence covers wins.
+    covered = ctx.lines_by_licence.get(licence_id, {}) if licence_id else {}
+    entry = next((e for e in candidates if (e.pk, form) in covered), None) or next(
+        iter(candidates), None
+    )
     if entry is None:
         problems.add(
             "lines",
@@ -539,7 +546,7 @@ def _check_licence(data, ctx, destination, end_user, loading, problems) -> Licen
 
 
 def _check_line(line, label, ctx, licence, loading, drawn, controlled_refs, problems):
-    entry, form = _resolve_entry(line, ctx, label, problems)
+    entry, form = _resolve_entry(line, ctx, label, problems, licence.pk if licence else None)
     unit = (line.unit or "").strip().lower()
     quantity = parse_decimal(line.quantity)
     ok = entry is not None

@@ -21,7 +21,9 @@ def world(company, producer):
     return {"buyer": buyer, "entry": entry, "licence": licence}
 
 
-def test_producer_reports_uploads_and_sees_balances(page, login, screenshot, producer, world, tmp_path):
+def test_producer_reports_uploads_and_sees_balances(
+    page, login, screenshot, producer, world, tmp_path
+):
     buyer, licence = world["buyer"], world["licence"]
     login(producer)
     page.get_by_role("link", name="Transactions").first.click()

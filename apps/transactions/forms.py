@@ -138,7 +138,7 @@ class ReportFilterForm(forms.Form):
     )
     destination = forms.CharField(label=_("Destination"), required=False, max_length=2)
     date_from = forms.DateField(label=_("Loaded from"), required=False, widget=DATE)
-    date_to = forms.DateField(label=_("Loaded to"), required=False, widget=DATE)
+    date_to = forms.DateField(label=_("to"), required=False, widget=DATE)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -164,14 +164,14 @@ class OfficialSearchForm(forms.Form):
     destination = forms.CharField(label=_("Destination"), required=False, max_length=2)
     licence = forms.CharField(label=_("Licence"), required=False)
     date_from = forms.DateField(label=_("Loaded from"), required=False, widget=DATE)
-    date_to = forms.DateField(label=_("Loaded to"), required=False, widget=DATE)
+    date_to = forms.DateField(label=_("to"), required=False, widget=DATE)
     kg_min = forms.DecimalField(label=_("Min kg"), required=False, min_value=0)
     kg_max = forms.DecimalField(label=_("Max kg"), required=False, min_value=0)
     flagged = forms.ChoiceField(
         label=_("Flags"),
         required=False,
         choices=[
-            ("", _("Any")),
+            ("", _("Flagged or not")),
             ("any", _("Any flag")),
             ("destination", _("Destination differs")),
             ("end_user", _("End user not on licence")),
@@ -193,7 +193,7 @@ class EntityTotalsForm(forms.Form):
     q = forms.CharField(label=_("Entity"), required=False)
     element = forms.ChoiceField(label=_("Element"), required=False)
     date_from = forms.DateField(label=_("Loaded from"), required=False, widget=DATE)
-    date_to = forms.DateField(label=_("Loaded to"), required=False, widget=DATE)
+    date_to = forms.DateField(label=_("to"), required=False, widget=DATE)
 
     def __init__(self, *args, elements=(), **kwargs):
         super().__init__(*args, **kwargs)

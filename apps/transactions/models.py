@@ -61,6 +61,9 @@ class ImportBatch(models.Model):
     filename = models.CharField(max_length=255)
     file_format = models.CharField(max_length=4)  # csv / xlsx / json
     file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
+    # The checked rows, rendered for COPY: the commit loads them without checking every row
+    # again when nothing they were checked against has changed (see services/imports.py).
+    staged = models.FileField(upload_to="imports/%Y/%m/", blank=True)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveIntegerField(default=0)
     status = models.CharField(

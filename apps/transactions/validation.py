@@ -11,7 +11,9 @@ at commit remains the authority.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -196,6 +198,42 @@ class BatchContext:
             self.hits[client_id].append(
                 {"list_entry": entry_name, "list": kind, "score": score, "status": status}
             )
+
+    def digest(self) -> str:
+        """A fingerprint of everything a row is checked against except balances (which the
+        commit's compare-and-set settles): equal fingerprints mean a checked row is still valid."""
+        state = [
+            sorted(
+                (
+                    lic.pk,
+                    lic.number,
+                    lic.status,
+                    str(lic.issued_on),
+                    str(lic.valid_until),
+                    lic.destination_country,
+                )
+                for lic in self.licences.values()
+            ),
+            sorted(
+                (line.pk, line.licence_id, line.catalogue_entry_id, line.form, line.unit)
+                for line in self.line_by_id.values()
+            ),
+            sorted((k, sorted(v)) for k, v in self.end_users.items()),
+            sorted((c.pk, c.legal_name, c.archived_at is None) for c in self.clients.values()),
+            sorted(
+                (
+                    e.pk,
+                    e.reference,
+                    sorted(e.forms),
+                    str(e.effective_from),
+                    str(e.effective_until),
+                    str(e.suspended_until),
+                )
+                for e in self.entries.values()
+            ),
+            sorted((k, sorted(h["list_entry"] for h in v)) for k, v in self.hits.items()),
+        ]
+        return hashlib.sha256(json.dumps(state, default=str).encode()).hexdigest()
 
     def licence_elsewhere(self, number: str) -> bool:
         if number not in self._foreign_numbers:

@@ -206,3 +206,58 @@ def test_large_file_is_checked_and_committed_by_the_tasks(
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.COMMITTED
     assert TransactionReport.objects.filter(import_batch=batch).count() == 50
+
+
+def test_status_fragment_polls_while_checking_and_refreshes_when_done(
+    client_for, producer, licence, buyer
+):
+    from django.urls import reverse
+
+    batch = services.import_upload(
+        actor=producer, content=rows_csv(licence, buyer, 3), filename="poll.csv"
+    )
+    client = client_for(producer)
+    url = reverse("transactions:upload_status", args=[batch.pk])
+    polling = client.get(url)
+    assert b'hx-trigger="every 1s"' in polling.content
+    assert "HX-Refresh" not in polling
+    services.import_check(batch.pk)
+    done = client.get(url)
+    assert done["HX-Refresh"] == "true"
+    assert b"hx-trigger" not in done.content
+
+
+def test_commit_loads_the_checked_rows_or_checks_again_when_something_changed(
+    producer, licence, buyer, other_buyer
+):
+    fields = ["reference", "loading_date", "customs_declaration_number", "total_kg"]
+    fast = services.import_check(
+        services.import_upload(
+            actor=producer, content=rows_csv(licence, buyer, 20), filename="fast.csv"
+        ).pk
+    )
+    assert fast.staged
+    services.import_commit(actor=producer, batch=fast)
+    slow = services.import_check(
+        services.import_upload(
+            actor=producer, content=rows_csv(licence, buyer, 21), filename="slow.csv"
+        ).pk
+    )
+    # A client of the book renamed after the check: the rows are checked again at commit.
+    other_buyer.legal_name = "Lyon Semiconducteurs SA"
+    other_buyer.save(update_fields=["legal_name"])
+    services.import_commit(actor=producer, batch=slow)
+    loaded_fast = list(
+        TransactionReport.objects.filter(import_batch=fast).order_by("id").values(*fields)
+    )
+    loaded_slow = list(
+        TransactionReport.objects.filter(import_batch=slow).order_by("id").values(*fields)
+    )
+    assert loaded_fast == loaded_slow[:20]
+    lines = TransactionReport.objects.filter(import_batch=fast).first().lines.get()
+    assert (lines.quantity, lines.unit, lines.licence_line.licence_id) == (
+        Decimal("0.001"),
+        "kg",
+        licence.pk,
+    )
+    assert LicenceLine.objects.get(licence=licence).balance == Decimal("99.959")

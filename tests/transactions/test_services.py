@@ -177,15 +177,17 @@ def test_officials_cannot_report(reviewer, licence, buyer):
         services.transaction_report(actor=reviewer, data=report_input(licence, buyer))
 
 
-def test_licence_is_exhausted_when_its_last_line_reaches_zero(producer, licence, buyer, mailoutbox):
-    from django.test import TestCase  # noqa: F401 - on_commit runs via the fixture below
-
-    services.transaction_report(
-        actor=producer, data=report_input(licence, buyer, lines=[line("100")])
-    )
+def test_licence_is_exhausted_when_its_last_line_reaches_zero_and_the_holder_is_told(
+    producer, producer_admin, licence, buyer, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.transaction_report(
+            actor=producer, data=report_input(licence, buyer, lines=[line("100")])
+        )
     licence.refresh_from_db()
     assert licence.status == "exhausted"
-    assert licence.transitions.filter(action="exhaust").exists()
+    assert licence.transitions.filter(action="exhaust", actor__isnull=True).exists()
+    assert {m.to[0] for m in mailoutbox} >= {producer.email, producer_admin.email}
 
 
 def test_cancellation_reverses_and_never_edits(producer, licence, buyer):

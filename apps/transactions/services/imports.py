@@ -9,8 +9,10 @@ back. The import is ONE audit event naming the file, its SHA-256 and its row cou
 
 import hashlib
 import io
+import itertools
 import json
 import logging
+import tempfile
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator
@@ -18,7 +20,7 @@ from decimal import Decimal
 from pathlib import PurePath
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -163,11 +165,17 @@ def import_check(batch_id: int) -> ImportBatch:
     if batch.status != ImportBatch.Status.VALIDATING:
         return batch
     ctx = BatchContext(batch.organisation_id)
+    context_digest = ctx.digest()
     errors: list[dict] = []
     error_count = rows = 0
     draws: dict[int, Decimal] = defaultdict(Decimal)
     client_ids: set[int] = set()
     total_kg = Decimal(0)
+    staging = (  # closed below, once saved to storage (a temp file is removed on close)
+        tempfile.TemporaryFile("w+b")  # noqa: SIM115
+        if connection.vendor == "postgresql"
+        else None
+    )
 
     def progress(done: int) -> None:
         ImportBatch.objects.filter(pk=batch.pk).update(rows_checked=done)
@@ -182,6 +190,8 @@ def import_check(batch_id: int) -> ImportBatch:
                 continue
             total_kg += valid.total_kg
             client_ids.update((valid.purchaser_id, valid.consignee_id, valid.end_user_id))
+            if staging is not None and not error_count:
+                staging.write(stage_record(valid, batch).encode())
             for line in valid.lines:
                 if line.licence_line_id:
                     draws[line.licence_line_id] += line.quantity_licence_unit
@@ -200,9 +210,18 @@ def import_check(batch_id: int) -> ImportBatch:
         "draws": {str(k): str(v) for k, v in sorted(draws.items())},
         "client_ids": sorted(client_ids),
     }
+    batch.totals["context"] = context_digest
     batch.checked_at = timezone.now()
+    fields = []
+    if staging is not None:
+        if not error_count:
+            staging.seek(0)
+            batch.staged.save(f"{uuid.uuid4().hex}.staged", File(staging), save=False)
+            fields.append("staged")
+        staging.close()
     batch.save(
         update_fields=[
+            *fields,
             "status",
             "row_count",
             "rows_checked",
@@ -292,6 +311,16 @@ def _commit(batch: ImportBatch, actor) -> None:
     after = ledger.draw(planned)
     now = timezone.now()
     writer = _Writer(batch, actor, now)
+    if batch.staged and writer.postgres and batch.totals.get("context") == ctx.digest():
+        # Nothing the rows were checked against has changed: load the checked rows as they are.
+        writer.copy_staged()
+    else:
+        _check_and_write(batch, ctx, writer, planned)
+    _finish(batch, actor, ctx, planned, after, writer, now)
+
+
+def _check_and_write(batch, ctx, writer, planned) -> None:
+    """Check every row again (something changed since the preview) and write it."""
     drawn: dict[int, Decimal] = defaultdict(Decimal)
     errors: list[dict] = []
     error_count = 0
@@ -319,6 +348,9 @@ def _commit(batch: ImportBatch, actor) -> None:
         raise ConflictError(
             _("The data changed since the file was checked: upload it again to re-check.")
         )
+
+
+def _finish(batch, actor, ctx, planned, after, writer, now) -> None:
     LedgerEntry.objects.bulk_create(
         LedgerEntry(
             licence_line_id=line_id,
@@ -400,6 +432,53 @@ LINE_COLUMNS = [
 ]
 
 
+STAGED_REPORT_COLUMNS = [
+    c for c in REPORT_COLUMNS if c not in ("id", "filed_by_id", "filed_at", "import_batch_id")
+]
+STAGED_LINE_COLUMNS = [c for c in LINE_COLUMNS if c not in ("id", "report_id", "position")]
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\x1f": "\\x1f"})
+
+
+def _copy_text(value) -> str:
+    """One value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    return str(value).translate(_ESCAPES)
+
+
+def stage_record(valid: ValidReport, batch: ImportBatch) -> str:
+    """A checked row for COPY: the report's fields, then each line's (\\x1f between them)."""
+    report = {
+        "organisation_id": batch.organisation_id,
+        "reference": valid.reference,
+        "licence_id": valid.licence_id,
+        "status": "accepted",
+        "source": batch.source,
+        "purchaser_id": valid.purchaser_id,
+        "consignee_id": valid.consignee_id,
+        "end_user_id": valid.end_user_id,
+        "incoterm": valid.incoterm,
+        "contract_date": valid.contract_date,
+        "loading_date": valid.loading_date,
+        "departure_date": valid.departure_date,
+        "arrival_date": valid.arrival_date,
+        "origin": valid.origin,
+        "destination_country": valid.destination_country,
+        "port_of_clearance": valid.port_of_clearance,
+        "customs_declaration_number": valid.customs_declaration_number,
+        "total_kg": valid.total_kg,
+        "screening_flag": bool(valid.screening_hits),
+        "screening_hits": json.dumps(valid.screening_hits),
+        "cancel_reason": "",
+    }
+    parts = ["\t".join(_copy_text(report[c]) for c in STAGED_REPORT_COLUMNS)]
+    for line in valid.lines:
+        parts.append("\t".join(_copy_text(getattr(line, c, None)) for c in STAGED_LINE_COLUMNS))
+    return "\x1f".join(parts) + "\n"
+
+
 class _Writer:
     """Writes validated reports: COPY on PostgreSQL, bulk_create elsewhere."""
 
@@ -418,6 +497,39 @@ class _Writer:
             self._bulk_create(chunk)
         self.count += len(chunk)
         ImportBatch.objects.filter(pk=self.batch.pk).update(rows_checked=self.count)
+
+    def copy_staged(self) -> None:
+        """COPY the rows staged by the check, adding ids and who / when / which import."""
+        report_table = TransactionReport._meta.db_table
+        line_table = TransactionLine._meta.db_table
+        tail = f"\t{self.actor_id}\t{self.now.isoformat()}\t{self.batch.pk}\n"
+        report_sql = (
+            f"COPY {report_table} (id, {', '.join(STAGED_REPORT_COLUMNS)}, "
+            "filed_by_id, filed_at, import_batch_id) FROM STDIN"
+        )
+        line_sql = (
+            f"COPY {line_table} (id, report_id, position, {', '.join(STAGED_LINE_COLUMNS)}) "
+            "FROM STDIN"
+        )
+        with self.batch.staged.open("rb") as raw:
+            text = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
+            while records := [r.rstrip("\n").split("\x1f") for r in itertools.islice(text, CHUNK)]:
+                with connection.cursor() as cursor:
+                    report_ids = self._ids(cursor, report_table, len(records))
+                    line_ids = iter(self._ids(cursor, line_table, sum(len(r) - 1 for r in records)))
+                    reports = "".join(
+                        f"{rid}\t{r[0]}{tail}" for rid, r in zip(report_ids, records, strict=True)
+                    )
+                    lines = "".join(
+                        f"{next(line_ids)}\t{rid}\t{position}\t{fields}\n"
+                        for rid, r in zip(report_ids, records, strict=True)
+                        for position, fields in enumerate(r[1:], start=1)
+                    )
+                    with cursor.copy(report_sql) as copy:
+                        copy.write(reports)
+                    with cursor.copy(line_sql) as copy:
+                        copy.write(lines)
+                self.count += len(records)
 
     def _ids(self, cursor, table: str, n: int) -> list[int]:
         cursor.execute(

@@ -256,6 +256,7 @@ def returns_for(user, *, months: int = 12) -> list[dict]:
         return []
     today = timezone.localdate()
     month = today.replace(day=1)
+    since = _returns_since(user.membership.organisation)
     confirmed = {
         r.month: r
         for r in MonthlyReturn.objects.filter(organisation_id=org).select_related("confirmed_by")
@@ -263,6 +264,8 @@ def returns_for(user, *, months: int = 12) -> list[dict]:
     rows = []
     for _i in range(months):
         month = (month - dt.timedelta(days=1)).replace(day=1)
+        if month < since:
+            break
         due = return_due_date(month)
         record = confirmed.get(month)
         rows.append(
@@ -275,6 +278,12 @@ def returns_for(user, *, months: int = 12) -> list[dict]:
             }
         )
     return rows
+
+
+def _returns_since(organisation: Organisation) -> dt.date:
+    """Returns are due for the months from the one the company was verified in."""
+    since = organisation.verified_at or organisation.created_at
+    return timezone.localtime(since).date().replace(day=1)
 
 
 def returns_missing(as_of: dt.date) -> list[tuple[Organisation, dt.date]]:
@@ -296,7 +305,7 @@ def returns_missing(as_of: dt.date) -> list[tuple[Organisation, dt.date]]:
     for organisation in Organisation.objects.filter(status=Organisation.Status.VERIFIED).order_by(
         "pk"
     ):
-        since = (organisation.verified_at or organisation.created_at).date().replace(day=1)
+        since = _returns_since(organisation)
         for month in sorted(months):
             if month >= since and (organisation.pk, month) not in confirmed:
                 missing.append((organisation, month))

@@ -113,7 +113,9 @@ def test_returns_missing_lists_companies_past_the_tenth(company, producer, other
     assert (company.pk, dt.date(2026, 1, 1)) in on_eleventh
 
 
-def test_returns_page_confirms_a_month(client_for, producer):
+def test_returns_page_confirms_a_month(client_for, producer, company):
+    company.verified_at = dt.datetime(2025, 6, 1, tzinfo=dt.UTC)
+    company.save(update_fields=["verified_at"])
     with time_machine.travel(dt.datetime(2026, 5, 3, 12, tzinfo=dt.UTC), tick=False):
         client = client_for(producer)
         page = client.get(reverse("transactions:returns"))
@@ -122,6 +124,15 @@ def test_returns_page_confirms_a_month(client_for, producer):
         answer = client.post(reverse("transactions:returns"), {"month": "2026-04"}, follow=True)
         assert b"Return for 2026-04 confirmed." in answer.content
         assert MonthlyReturn.objects.get().nil_return is True
+
+
+def test_returns_page_lists_only_months_since_verification(client_for, producer, company):
+    company.verified_at = dt.datetime(2026, 3, 15, tzinfo=dt.UTC)
+    company.save(update_fields=["verified_at"])
+    with time_machine.travel(dt.datetime(2026, 5, 3, 12, tzinfo=dt.UTC), tick=False):
+        page = client_for(producer).get(reverse("transactions:returns"))
+    months = [row["month"] for row in page.context["rows"]]
+    assert months == [dt.date(2026, 4, 1), dt.date(2026, 3, 1)]
 
 
 def test_licence_ledger_page_draws_the_balance_chart(

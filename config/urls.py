@@ -9,6 +9,7 @@ from apps.core import views as core_views
 from apps.core.admin_site import restrict_admin_to_administrators
 from apps.licensing import api_official as licensing_api_official
 from apps.licensing import api_producer as licensing_producer_api
+from apps.transactions import api as transactions_api
 
 restrict_admin_to_administrators(admin.site)
 
@@ -26,6 +27,7 @@ router.register("review/licences", licensing_api_official.LicenceViewSet, basena
 router.register(
     "review/amendments", licensing_api_official.AmendmentViewSet, basename="review-amendment"
 )
+router.register("transactions", transactions_api.TransactionViewSet, basename="transaction")
 
 api_v1 = [
     path("me/", accounts_api.MeView.as_view(), name="me"),
@@ -42,6 +44,7 @@ urlpatterns = [
     path("clients/", include("apps.clients.urls")),
     path("licensing/", include("apps.licensing.urls")),
     path("review/", include("apps.licensing.urls_official")),
+    path("transactions/", include("apps.transactions.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),

@@ -31,6 +31,7 @@ from tests.factories import make_producer
 from tests.licensing import official_world
 from tests.licensing import world_producer as licensing_producer_world
 from tests.licensing.matrix_official import REVIEW_MATRIX
+from tests.transactions import world as transactions_world
 
 ROLES = [
     "anonymous",
@@ -121,6 +122,7 @@ class World:
         clients_world.build(self)
         licensing_producer_world.build(self)
         self.review = official_world.ReviewWorld(self)
+        transactions_world.build(self)
 
 
 LOGIN = {"anonymous": 302}
@@ -308,6 +310,68 @@ LICENSING_PRODUCER_MATRIX: dict[str, Case] = {
     "api:licence-list": Case(lambda w: reverse("api:licence-list"), API_PRODUCER_LIST),
     "api:licence-detail": Case(
         lambda w: reverse("api:licence-detail", args=[w.licence.pk]), API_OWN_CASE
+    ),
+}
+TX_PRODUCER_PAGE = {**LOGIN, **OFFICIALS_403, "pending_producer": 302, "*": 200}
+TX_OWN = {**TX_PRODUCER_PAGE, "other_producer": 404}
+TX_OWN_POST = {**TX_OWN, "*": 302}
+TX_SHARED = {**LOGIN, "pending_producer": 302, "other_producer": 404, "*": 200}
+TRANSACTIONS_MATRIX: dict[str, Case] = {
+    "transactions:report_list": Case(
+        lambda w: reverse("transactions:report_list"), TX_PRODUCER_PAGE
+    ),
+    "transactions:report_create": Case(
+        lambda w: reverse("transactions:report_create"), TX_PRODUCER_PAGE
+    ),
+    "transactions:report_detail": Case(
+        lambda w: reverse("transactions:report_detail", args=[w.tx_report.pk]), TX_SHARED
+    ),
+    "transactions:report_cancel": Case(
+        lambda w: reverse("transactions:report_cancel", args=[w.tx_report.pk]),
+        TX_OWN_POST,
+        method="post",
+    ),
+    "transactions:upload": Case(lambda w: reverse("transactions:upload"), TX_PRODUCER_PAGE),
+    "transactions:upload_template": Case(
+        lambda w: reverse("transactions:upload_template", args=["csv"]), TX_PRODUCER_PAGE
+    ),
+    "transactions:upload_detail": Case(
+        lambda w: reverse("transactions:upload_detail", args=[w.tx_batch.pk]), TX_OWN
+    ),
+    "transactions:upload_status": Case(
+        lambda w: reverse("transactions:upload_status", args=[w.tx_batch.pk]), TX_OWN
+    ),
+    "transactions:upload_commit": Case(
+        lambda w: reverse("transactions:upload_commit", args=[w.tx_batch.pk]),
+        TX_OWN_POST,
+        method="post",
+    ),
+    "transactions:upload_discard": Case(
+        lambda w: reverse("transactions:upload_discard", args=[w.tx_batch.pk]),
+        TX_OWN_POST,
+        method="post",
+    ),
+    "transactions:balances": Case(lambda w: reverse("transactions:balances"), TX_PRODUCER_PAGE),
+    "transactions:returns": Case(lambda w: reverse("transactions:returns"), TX_PRODUCER_PAGE),
+    "transactions:licence_ledger": Case(
+        lambda w: reverse("transactions:licence_ledger", args=[w.tx_licence.pk]), TX_SHARED
+    ),
+    "transactions:search": Case(lambda w: reverse("transactions:search"), AUTHORITY_PAGE),
+    "transactions:entity_totals": Case(
+        lambda w: reverse("transactions:entity_totals"), AUTHORITY_PAGE
+    ),
+    "api:transaction-list": Case(
+        lambda w: reverse("api:transaction-list"),
+        {"anonymous": 401, "pending_producer": 403, "*": 200},
+    ),
+    "api:transaction-detail": Case(
+        lambda w: reverse("api:transaction-detail", args=[w.tx_report.pk]),
+        {"anonymous": 401, "pending_producer": 403, "other_producer": 404, "*": 200},
+    ),
+    "api:transaction-bulk": Case(
+        lambda w: reverse("api:transaction-bulk"),
+        {"anonymous": 401, "pending_producer": 403, **OFFICIALS_403, "*": 400},
+        method="post",
     ),
 }
 MATRIX: dict[str, Case] = {
@@ -509,6 +573,7 @@ MATRIX: dict[str, Case] = {
         name: Case(url, expected, method=method, data=data)
         for name, (method, url, expected, data) in REVIEW_MATRIX.items()
     },
+    **TRANSACTIONS_MATRIX,
     "api-schema": Case(lambda w: reverse("api-schema"), {"anonymous": 401, "*": 200}),
     "api-docs": Case(lambda w: reverse("api-docs"), {"anonymous": 401, "*": 200}),
 }

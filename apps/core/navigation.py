@@ -52,6 +52,12 @@ NAV_ITEMS: list[NavItem] = [
         "patch-check",
     ),
     NavItem(
+        _("Transactions"),
+        "transactions:report_list",
+        frozenset({R.PRODUCER_ADMIN, R.PRODUCER_STAFF}),
+        "truck",
+    ),
+    NavItem(
         _("Organisations"),
         "accounts:organisation_list",
         frozenset({R.ADMINISTRATOR, R.REVIEWER, R.APPROVER, R.AUDITOR}),
@@ -62,6 +68,12 @@ NAV_ITEMS: list[NavItem] = [
         "clients:hit_list",
         frozenset({R.REVIEWER, R.APPROVER, R.AUDITOR, R.ADMINISTRATOR}),
         "shield-exclamation",
+    ),
+    NavItem(
+        _("Transactions"),
+        "transactions:search",
+        frozenset({R.REVIEWER, R.APPROVER, R.AUDITOR, R.ADMINISTRATOR}),
+        "truck",
     ),
     NavItem(
         _("Entities"),

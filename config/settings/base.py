@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "apps.notifications",
     "apps.clients",
     "apps.licensing",
+    "apps.transactions",
 ]
 
 MIDDLEWARE = [
@@ -136,6 +137,14 @@ LICENSING_RFI_DAYS = env_int("LICENSING_RFI_DAYS", 20, minimum=1)
 LICENSING_AMENDMENT_DAYS = env_int("LICENSING_AMENDMENT_DAYS", 20, minimum=1)
 LICENSING_VALIDITY_YEARS = {"single": 1, "general": 3}
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+# Transaction reports: files above this many rows are checked and imported by a Celery task.
+TRANSACTIONS_IMPORT_SYNC_MAX_ROWS = env_int("TRANSACTIONS_IMPORT_SYNC_MAX_ROWS", 2000, minimum=1)
+TRANSACTIONS_IMPORT_MAX_BYTES = env_int(
+    "TRANSACTIONS_IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1024
+)
+TRANSACTIONS_LATE_FILING_DAYS = env_int("TRANSACTIONS_LATE_FILING_DAYS", 30, minimum=1)
+TRANSACTIONS_VOLUME_FLAG_FACTOR = env_int("TRANSACTIONS_VOLUME_FLAG_FACTOR", 3, minimum=1)
+TRANSACTIONS_MONTHLY_RETURN_DAY = env_int("TRANSACTIONS_MONTHLY_RETURN_DAY", 10, minimum=1)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]

@@ -5,6 +5,7 @@ from apps.accounts import demo as accounts_demo
 from apps.catalogue import demo as catalogue_demo
 from apps.clients import demo as clients_demo
 from apps.licensing import demo as licensing_demo
+from apps.transactions import demo as transactions_demo
 from apps.workcalendar import demo as workcalendar_demo
 
 
@@ -29,6 +30,7 @@ class Command(BaseCommand):
         counts.update(workcalendar_demo.seed())
         counts.update(clients_demo.seed())
         counts.update(licensing_demo.seed())
+        counts.update(transactions_demo.seed())
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo data ready: "

@@ -1,0 +1,35 @@
+"""Every write of the transactions app: `from apps.transactions import services`."""
+
+from apps.transactions.services.imports import (
+    ImportRejected,
+    import_check,
+    import_commit,
+    import_commit_now,
+    import_discard,
+    import_start,
+    import_upload,
+)
+from apps.transactions.services.reports import (
+    report_file,
+    report_prepare,
+    transaction_cancel,
+    transaction_correct,
+    transaction_report,
+)
+from apps.transactions.services.returns import monthly_return_confirm
+
+__all__ = [
+    "ImportRejected",
+    "import_check",
+    "import_commit",
+    "import_commit_now",
+    "import_discard",
+    "import_start",
+    "import_upload",
+    "monthly_return_confirm",
+    "report_file",
+    "report_prepare",
+    "transaction_cancel",
+    "transaction_correct",
+    "transaction_report",
+]

@@ -1,0 +1,263 @@
+"""Bulk upload: preview names every bad row, commit is all-or-nothing, a file is imported once."""
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.db.models import Sum
+
+from apps.audit.models import AuditEvent
+from apps.core.errors import ConflictError, DomainError
+from apps.licensing.models import LicenceLine
+from apps.transactions import importing, services, tasks
+from apps.transactions.models import ImportBatch, LedgerEntry, TransactionReport
+from tests.transactions.conftest import cdn, days_ago
+
+pytestmark = pytest.mark.django_db
+
+
+def rows_csv(licence, buyer, n, *, quantity="0.001", bad_at=None, bad=None) -> bytes:
+    loading = days_ago(5)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(importing.COLUMNS)
+    for i in range(n):
+        row = {
+            "reference": f"R-{i}",
+            "licence_number": licence.number,
+            "purchaser": buyer.legal_name,
+            "consignee": buyer.legal_name,
+            "end_user": buyer.legal_name,
+            "incoterm": "CIF",
+            "contract_date": str(days_ago(30)),
+            "loading_date": str(loading),
+            "departure_date": str(days_ago(4)),
+            "arrival_date": str(days_ago(-10)),
+            "origin": "Ganzhou",
+            "destination_country": "DE",
+            "port_of_clearance": "Shanghai",
+            "customs_declaration_number": cdn(loading, i + 1),
+            "item": "1C905.a",
+            "form": "metal",
+            "hs_code": "2805301200",
+            "quantity": quantity,
+            "unit": "kg",
+            "value": "0.35",
+            "currency": "USD",
+        }
+        if bad_at is not None and i == bad_at:
+            row.update(bad)
+        writer.writerow([row[c] for c in importing.COLUMNS])
+    return out.getvalue().encode()
+
+
+def test_one_bad_row_among_ten_thousand_imports_nothing_and_names_the_row(producer, licence, buyer):
+    content = rows_csv(licence, buyer, 10_000, bad_at=6_999, bad={"unit": "lb"})
+    batch = services.import_upload(actor=producer, content=content, filename="q3.csv")
+    batch = services.import_check(batch.pk)
+    assert batch.status == "invalid"
+    assert batch.error_count == 1
+    assert batch.errors == [{"line": 7001, "message": "Line 7001: unit 'lb' must be kg, t or g."}]
+    with pytest.raises(ConflictError):
+        services.import_commit(actor=producer, batch=batch)
+    assert TransactionReport.objects.count() == 0
+    assert LicenceLine.objects.get(licence=licence).balance == Decimal("100")
+
+
+def test_valid_file_is_committed_with_one_draw_per_line_and_one_audit_event(
+    producer, licence, buyer
+):
+    content = rows_csv(licence, buyer, 1_500, quantity="0.050")
+    batch = services.import_upload(actor=producer, content=content, filename="ok.csv")
+    batch = services.import_check(batch.pk)
+    assert batch.status == "valid", batch.errors[:3]
+    batch = services.import_commit(actor=producer, batch=batch)
+    assert batch.status == "committed"
+    assert TransactionReport.objects.filter(import_batch=batch).count() == 1_500
+    line = LicenceLine.objects.get(licence=licence)
+    assert line.balance == Decimal("25.000")
+    assert LedgerEntry.objects.filter(import_batch=batch).count() == 1
+    drawn = LedgerEntry.objects.filter(licence_line=line).aggregate(s=Sum("amount"))["s"]
+    assert line.balance == line.quantity_granted - drawn
+    events = AuditEvent.objects.filter(action="transactions.import")
+    assert events.count() == 1
+    assert events.get().changes["sha256"] == batch.sha256
+    assert events.get().changes["rows"] == 1_500
+
+
+def test_the_same_file_twice_is_recognised_and_refused(producer, licence, buyer):
+    content = rows_csv(licence, buyer, 3)
+    batch = services.import_upload(actor=producer, content=content, filename="a.csv")
+    with pytest.raises(ConflictError) as refused:
+        services.import_upload(actor=producer, content=content, filename="renamed.csv")
+    assert f"as import #{batch.pk}" in refused.value.message
+
+
+def test_rows_over_the_balance_are_named_in_the_preview(producer, licence_factory, buyer):
+    licence = licence_factory(quantity="1")
+    content = rows_csv(licence, buyer, 5, quantity="0.300")
+    batch = services.import_check(
+        services.import_upload(actor=producer, content=content, filename="b.csv").pk
+    )
+    assert [e["line"] for e in batch.errors] == [5, 6]
+    assert batch.errors[0]["message"] == (
+        "Line 5: 0.300 kg asked, the licence line has 0.100 kg left"
+    )
+
+
+def test_commit_is_refused_whole_when_the_balance_went_meanwhile(producer, licence, buyer):
+    from apps.transactions.validation import LineInput
+    from tests.transactions.conftest import report_input
+
+    content = rows_csv(licence, buyer, 10, quantity="9")
+    batch = services.import_check(
+        services.import_upload(actor=producer, content=content, filename="c.csv").pk
+    )
+    assert batch.status == "valid"
+    services.transaction_report(
+        actor=producer,
+        data=report_input(
+            licence, buyer, lines=[LineInput("1C905.a", "metal", "20", "kg", "1", "USD")]
+        ),
+    )
+    with pytest.raises(
+        DomainError, match=r"90\.000 kg asked, the licence line has 80\.000 kg left"
+    ):
+        services.import_commit(actor=producer, batch=batch)
+    batch.refresh_from_db()
+    assert batch.status == "failed"
+    assert TransactionReport.objects.filter(import_batch=batch).count() == 0
+    assert LicenceLine.objects.get(licence=licence).balance == Decimal("80")
+
+
+def test_xlsx_file_and_template(producer, licence, buyer):
+    from openpyxl import Workbook, load_workbook
+
+    template = load_workbook(io.BytesIO(importing.template_xlsx()))
+    assert [c.value for c in template.active[1]] == importing.COLUMNS
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(importing.COLUMNS)
+    loading = days_ago(5)
+    sheet.append(
+        [
+            "X-1",
+            licence.number,
+            buyer.legal_name,
+            buyer.legal_name,
+            buyer.legal_name,
+            "CIF",
+            days_ago(30),
+            loading,
+            days_ago(4),
+            days_ago(-10),
+            "Ganzhou",
+            "DE",
+            "Shanghai",
+            cdn(loading),
+            "1C905.a",
+            "metal",
+            "2805301200",
+            1.25,
+            "kg",
+            437.5,
+            "USD",
+        ]
+    )
+    out = io.BytesIO()
+    workbook.save(out)
+    batch = services.import_check(
+        services.import_upload(actor=producer, content=out.getvalue(), filename="x.xlsx").pk
+    )
+    assert batch.status == "valid", batch.errors
+    services.import_commit(actor=producer, batch=batch)
+    assert LicenceLine.objects.get(licence=licence).balance == Decimal("98.750")
+
+
+def test_unreadable_header_is_reported_on_line_one(producer):
+    batch = services.import_check(
+        services.import_upload(actor=producer, content=b"foo,bar\n1,2\n", filename="x.csv").pk
+    )
+    assert batch.status == "invalid"
+    assert batch.errors[0]["line"] == 1
+    assert "the header lacks the columns" in batch.errors[0]["message"]
+
+
+def test_large_file_is_checked_and_committed_by_the_tasks(
+    producer, licence, buyer, settings, django_capture_on_commit_callbacks
+):
+    settings.TRANSACTIONS_IMPORT_SYNC_MAX_ROWS = 10
+    content = rows_csv(licence, buyer, 50)
+    with django_capture_on_commit_callbacks() as enqueued:
+        batch = services.import_upload(actor=producer, content=content, filename="big.csv")
+        batch = services.import_start(actor=producer, batch=batch)
+    assert len(enqueued) == 1
+    assert batch.status == ImportBatch.Status.VALIDATING
+    # The worker's side: the task runs for real and is safe to run twice.
+    assert tasks.check_import(batch.pk) == "valid"
+    assert tasks.check_import(batch.pk) == "valid"
+    batch.refresh_from_db()
+    with django_capture_on_commit_callbacks() as enqueued:
+        services.import_commit(actor=producer, batch=batch)
+    assert len(enqueued) == 1
+    assert tasks.commit_import(batch.pk, producer.pk) == "committed"
+    assert tasks.commit_import(batch.pk, producer.pk) == "committed"
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.COMMITTED
+    assert TransactionReport.objects.filter(import_batch=batch).count() == 50
+
+
+def test_status_fragment_polls_while_checking_and_refreshes_when_done(
+    client_for, producer, licence, buyer
+):
+    from django.urls import reverse
+
+    batch = services.import_upload(
+        actor=producer, content=rows_csv(licence, buyer, 3), filename="poll.csv"
+    )
+    client = client_for(producer)
+    url = reverse("transactions:upload_status", args=[batch.pk])
+    polling = client.get(url)
+    assert b'hx-trigger="every 1s"' in polling.content
+    assert "HX-Refresh" not in polling
+    services.import_check(batch.pk)
+    done = client.get(url)
+    assert done["HX-Refresh"] == "true"
+    assert b"hx-trigger" not in done.content
+
+
+def test_commit_loads_the_checked_rows_or_checks_again_when_something_changed(
+    producer, licence, buyer, other_buyer
+):
+    fields = ["reference", "loading_date", "customs_declaration_number", "total_kg"]
+    fast = services.import_check(
+        services.import_upload(
+            actor=producer, content=rows_csv(licence, buyer, 20), filename="fast.csv"
+        ).pk
+    )
+    assert fast.staged
+    services.import_commit(actor=producer, batch=fast)
+    slow = services.import_check(
+        services.import_upload(
+            actor=producer, content=rows_csv(licence, buyer, 21), filename="slow.csv"
+        ).pk
+    )
+    # A client of the book renamed after the check: the rows are checked again at commit.
+    other_buyer.legal_name = "Lyon Semiconducteurs SA"
+    other_buyer.save(update_fields=["legal_name"])
+    services.import_commit(actor=producer, batch=slow)
+    loaded_fast = list(
+        TransactionReport.objects.filter(import_batch=fast).order_by("id").values(*fields)
+    )
+    loaded_slow = list(
+        TransactionReport.objects.filter(import_batch=slow).order_by("id").values(*fields)
+    )
+    assert loaded_fast == loaded_slow[:20]
+    lines = TransactionReport.objects.filter(import_batch=fast).first().lines.get()
+    assert (lines.quantity, lines.unit, lines.licence_line.licence_id) == (
+        Decimal("0.001"),
+        "kg",
+        licence.pk,
+    )
+    assert LicenceLine.objects.get(licence=licence).balance == Decimal("99.959")

@@ -3,7 +3,6 @@
 Input serializers check shape only; the services apply the rules (country, duplicates, cycles).
 """
 
-from django_countries import countries
 from rest_framework import serializers
 
 from apps.clients.models import (
@@ -14,6 +13,7 @@ from apps.clients.models import (
     ScreeningHit,
     Sector,
 )
+from apps.core.countries import COUNTRY_CHOICES
 
 
 class ProducerClientSerializer(serializers.ModelSerializer):
@@ -23,7 +23,7 @@ class ProducerClientSerializer(serializers.ModelSerializer):
         child=serializers.CharField(max_length=200), required=False, default=list
     )
     country = serializers.ChoiceField(
-        choices=[(code, name) for code, name in countries], help_text="ISO 3166 alpha-2, e.g. DE"
+        choices=COUNTRY_CHOICES, help_text="ISO 3166 alpha-2, e.g. DE"
     )
     roles = serializers.ListField(
         child=serializers.ChoiceField(choices=PartyRole.choices), min_length=1

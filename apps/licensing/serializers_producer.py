@@ -7,13 +7,13 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.catalogue.models import ItemForm
 from apps.catalogue.selectors import catalogue_in_force
 from apps.clients.models import PartyRole
+from apps.core.countries import COUNTRY_CHOICES
 from apps.licensing import selectors, selectors_producer
 from apps.licensing.currencies import CURRENCY_CODES
 from apps.licensing.models import (
@@ -306,7 +306,7 @@ class ProducerApplicationWriteSerializer(serializers.Serializer):
     )
     port_of_exit = serializers.CharField(max_length=100, required=False, allow_blank=True)
     destination_country = serializers.ChoiceField(
-        choices=list(countries), required=False, allow_blank=True
+        choices=COUNTRY_CHOICES, required=False, allow_blank=True
     )
     final_destination = serializers.CharField(max_length=200, required=False, allow_blank=True)
     end_use = serializers.CharField(required=False, allow_blank=True)
@@ -347,8 +347,10 @@ class AnswerSerializer(serializers.Serializer):
     )
 
 
+# Producers attach every kind but answers to requests (those go with the answer itself).
+UPLOAD_DOCUMENT_KINDS = [c for c in DocumentKind.choices if c[0] != DocumentKind.RFI_ANSWER]
+
+
 class DocumentUploadSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(
-        choices=[c for c in DocumentKind.choices if c[0] != DocumentKind.RFI_ANSWER]
-    )
+    kind = serializers.ChoiceField(choices=UPLOAD_DOCUMENT_KINDS)
     file = serializers.FileField()

@@ -8,7 +8,7 @@ from rest_framework import serializers
 from apps.transactions.models import TransactionLine, TransactionReport
 
 
-class LineSerializer(serializers.ModelSerializer):
+class ReportLineSerializer(serializers.ModelSerializer):
     item = serializers.CharField(source="catalogue_entry.reference", read_only=True)
 
     class Meta:
@@ -31,7 +31,7 @@ class LineSerializer(serializers.ModelSerializer):
 class ProducerReportSerializer(serializers.ModelSerializer):
     number = serializers.CharField(read_only=True)
     licence_number = serializers.CharField(source="licence.number", read_only=True, default="")
-    lines = LineSerializer(many=True, read_only=True)
+    lines = ReportLineSerializer(many=True, read_only=True)
 
     class Meta:
         model = TransactionReport

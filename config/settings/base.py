@@ -277,6 +277,9 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStatusEnum": "apps.licensing.workflow.ApplicationStatus",
         "LicenceStatusEnum": "apps.licensing.workflow.LicenceStatus",
         "InformationRequestStatusEnum": "apps.licensing.models.InformationRequest.Status",
+        "CountryEnum": "apps.core.countries.COUNTRY_CHOICES",
+        "DocumentKindEnum": "apps.licensing.models.DocumentKind",
+        "UploadDocumentKindEnum": "apps.licensing.serializers_producer.UPLOAD_DOCUMENT_KINDS",
     },
 }
 

@@ -1,4 +1,6 @@
 from django import template
+
+from apps.core.templatetags.portal import status_badge
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -6,12 +8,7 @@ register = template.Library()
 
 @register.filter
 def screening_badge(status: str) -> str:
-    return {
-        "clear": "text-bg-success",
-        "review": "text-bg-warning",
-        "watch": "text-bg-info",
-        "control": "text-bg-danger",
-    }.get(status, "text-bg-secondary")
+    return status_badge(status, "screening")
 
 
 @register.filter
@@ -21,12 +18,7 @@ def list_badge(kind: str) -> str:
 
 @register.filter
 def hit_badge(status: str) -> str:
-    return {
-        "open": "text-bg-warning",
-        "confirmed": "text-bg-danger",
-        "dismissed": "text-bg-secondary",
-        "lapsed": "text-bg-light",
-    }.get(status, "text-bg-secondary")
+    return status_badge(status, "hit")
 
 
 @register.filter

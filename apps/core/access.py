@@ -79,9 +79,7 @@ def recent_auth_required(max_age: int | None = None, *, methods=UNSAFE_METHODS, 
             limit = settings.RECENT_AUTH_MAX_AGE if max_age is None else max_age
             if request.method in methods and seconds_since_auth(request) > limit:
                 messages.info(request, _("Confirm your identity to continue."))
-                back = (
-                    next_url(request, *args, **kwargs) if next_url else request.get_full_path()
-                )
+                back = next_url(request, *args, **kwargs) if next_url else request.get_full_path()
                 query = urlencode({"next": back})
                 return redirect(f"{reverse('accounts:reauthenticate')}?{query}")
             return view(request, *args, **kwargs)

@@ -116,7 +116,11 @@ NAV_ITEMS: list[NavItem] = [
     ),
     NavItem(_("API tokens"), "accounts:token_list", frozenset(Role), "key"),
     NavItem(
-        _("Django admin"), "admin:index", frozenset({R.ADMINISTRATOR}), "gear", needs_verified_company=False
+        _("Django admin"),
+        "admin:index",
+        frozenset({R.ADMINISTRATOR}),
+        "gear",
+        needs_verified_company=False,
     ),
 ]
 

@@ -86,3 +86,23 @@ def screenshot(page):
         return target
 
     return take
+
+
+@pytest.fixture
+def nav(page):
+    """Follow a link of the navigation bar, opening its dropdown group first when it sits in one
+    (officials' entries are grouped by area; producers' are plain links)."""
+
+    def go(label: str):
+        bar = page.locator("#mainnav")
+        toggler = page.locator(".navbar-toggler")
+        if toggler.is_visible() and not bar.is_visible():
+            toggler.click()
+        link = bar.get_by_role("link", name=label, exact=True).first
+        if not link.is_visible():
+            bar.locator(".nav-item.dropdown", has=link).locator(".dropdown-toggle").click()
+        link.click()
+        page.wait_for_load_state()
+        return page
+
+    return go

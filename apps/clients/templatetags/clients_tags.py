@@ -1,7 +1,7 @@
 from django import template
+from django.utils.translation import gettext as _
 
 from apps.core.templatetags.portal import status_badge
-from django.utils.translation import gettext as _
 
 register = template.Library()
 

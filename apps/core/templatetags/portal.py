@@ -103,7 +103,7 @@ STATUS_BADGES_BY_KIND: dict[str, dict[str, str]] = {
 
 @register.filter
 def status_badge(status: str, kind: str = "") -> str:
-    """Bootstrap classes for a status badge: `{{ obj.status|status_badge }}` or `|status_badge:"hit"`."""
+    """Bootstrap classes for a status badge: `obj.status|status_badge` or `|status_badge:"hit"`."""
     key = str(status)
     override = STATUS_BADGES_BY_KIND.get(kind, {})
     return override.get(key) or STATUS_BADGES.get(key, "text-bg-secondary")

@@ -8,6 +8,7 @@ from apps.core.templatetags.portal import status_badge
 
 register = template.Library()
 
+
 @register.filter
 def application_badge(status: str) -> str:
     return status_badge(status, "application")

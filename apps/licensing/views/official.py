@@ -44,6 +44,8 @@ def _back_to_licence(request, pk: int) -> str:
 def _back_to_amendment_licence(request, pk: int) -> str:
     amendment = official_selectors.amendment_get_for(request.user, pk)
     return reverse("review:licence_detail", args=[amendment.licence_id])
+
+
 EVERYONE = tuple(Role)
 QUEUE_PER_PAGE = 50
 LICENCE_ACTIONS = ("suspend", "reinstate", "revoke")

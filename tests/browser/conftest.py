@@ -4,6 +4,7 @@ Playwright's own browser download cannot work on these machines, so we launch /u
 """
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -98,9 +99,12 @@ def nav(page):
         toggler = page.locator(".navbar-toggler")
         if toggler.is_visible() and not bar.is_visible():
             toggler.click()
-        link = bar.get_by_role("link", name=label, exact=True).first
+        # entries of a closed dropdown are hidden (and out of the accessibility tree): match text
+        exact = re.compile(rf"^\s*{re.escape(label)}\s*$")
+        link = bar.locator("a.nav-link, a.dropdown-item").filter(has_text=exact).first
         if not link.is_visible():
-            bar.locator(".nav-item.dropdown", has=link).locator(".dropdown-toggle").click()
+            inner = page.locator("a.dropdown-item").filter(has_text=exact)
+            bar.locator(".nav-item.dropdown", has=inner).locator(".dropdown-toggle").click()
         link.click()
         page.wait_for_load_state()
         return page

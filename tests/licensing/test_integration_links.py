@@ -156,7 +156,6 @@ def test_producer_home_shows_shipments_and_returns(client_for, producer):
     assert 'data-testid="reports-this-month"' in page
     assert 'data-testid="returns-open"' in page
     assert reverse("transactions:returns") in page
-    assert reverse("transactions:report_create") in page
 
 
 def test_official_home_shows_shipments_and_missing_returns(client_for, reviewer):

@@ -55,7 +55,7 @@ def login_required_any(view):
     return wrapper
 
 
-def recent_auth_required(max_age: int | None = None, *, methods=UNSAFE_METHODS):
+def recent_auth_required(max_age: int | None = None, *, methods=UNSAFE_METHODS, next_url=None):
     """Sensitive actions: the user must have typed their password (and MFA code) recently.
 
     For a request whose method is in `methods` (by default the ones that change something) and
@@ -66,6 +66,9 @@ def recent_auth_required(max_age: int | None = None, *, methods=UNSAFE_METHODS):
         @role_required(Role.APPROVER)
         @recent_auth_required()
         def decide(request, pk): ...
+
+    A POST-only endpoint cannot be shown again as a GET: give `next_url(request, *args, **kwargs)`
+    returning the page that holds its form (e.g. the case page for the decide endpoint).
     """
 
     def decorator(view):
@@ -76,7 +79,8 @@ def recent_auth_required(max_age: int | None = None, *, methods=UNSAFE_METHODS):
             limit = settings.RECENT_AUTH_MAX_AGE if max_age is None else max_age
             if request.method in methods and seconds_since_auth(request) > limit:
                 messages.info(request, _("Confirm your identity to continue."))
-                query = urlencode({"next": request.get_full_path()})
+                back = next_url(request, *args, **kwargs) if next_url else request.get_full_path()
+                query = urlencode({"next": back})
                 return redirect(f"{reverse('accounts:reauthenticate')}?{query}")
             return view(request, *args, **kwargs)
 

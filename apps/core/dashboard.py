@@ -22,6 +22,9 @@ def home_context(user, role: Role) -> dict:
         )
     if role in (Role.REVIEWER, Role.APPROVER):
         context["review_counts"] = _review_counts(user)
+    from apps.transactions.selectors import home_summary
+
+    context["transactions"] = home_summary(user)
     return context
 
 

@@ -114,17 +114,55 @@ NAV_ITEMS: list[NavItem] = [
         frozenset({R.APPROVER, R.ADMINISTRATOR, R.AUDITOR}),
         "alarm",
     ),
-    NavItem(_("API"), "accounts:token_list", frozenset(Role), "key"),
+    NavItem(_("API tokens"), "accounts:token_list", frozenset(Role), "key"),
+    NavItem(
+        _("Django admin"),
+        "admin:index",
+        frozenset({R.ADMINISTRATOR}),
+        "gear",
+        needs_verified_company=False,
+    ),
 ]
 
+# Officials see 15+ entries: grouped by area into dropdowns so the bar fits on one line at 1280 px.
+# Keyed by url name so that entries added elsewhere stay top-level links until someone groups them.
+# A group with a single visible entry is shown as a plain link. "user" puts the entry in the
+# account menu on the right instead of the bar.
+GROUPS: dict[str, tuple[str, str]] = {
+    "licensing": (_("Licensing"), "file-earmark-check"),
+    "parties": (_("Parties"), "buildings"),
+    "reference": (_("Reference data"), "journal-bookmark"),
+    "audit": (_("Audit"), "journal-check"),
+    "administration": (_("Administration"), "gear"),
+}
+NAV_GROUP_OF: dict[str, str] = {
+    "review:licence_list": "licensing",
+    "transactions:search": "licensing",
+    "notifications:board": "licensing",
+    "accounts:organisation_list": "parties",
+    "clients:entity_list": "parties",
+    "clients:hit_list": "parties",
+    "clients:listentry_list": "parties",
+    "catalogue:entry_list": "reference",
+    "workcalendar:year_list": "reference",
+    "audit:event_list": "audit",
+    "audit:dataset_index": "audit",
+    "audit:export_list": "audit",
+    "accounts:official_list": "administration",
+    "admin:index": "administration",
+    "accounts:token_list": "user",
+}
 
-def items_for(user, company_verified: bool) -> list[dict]:
+
+def items_for(user, company_verified: bool, *, include_admin: bool = False) -> list[dict]:
     roles = user_roles(user)
     visible = []
     for item in NAV_ITEMS:
         if not roles & item.roles:
             continue
         if item.needs_verified_company and not company_verified:
+            continue
+        if item.url_name == "admin:index" and not include_admin:
             continue
         visible.append(
             {
@@ -135,3 +173,36 @@ def items_for(user, company_verified: bool) -> list[dict]:
             }
         )
     return visible
+
+
+def menu_for(user, company_verified: bool) -> dict:
+    """The bar as the template draws it: links and dropdown groups in order, plus account links.
+
+    Each bar entry is {"label", "url", "icon", "url_name"} or a group
+    {"label", "icon", "children": [...], "url_names": {...}} placed where its first child was.
+    """
+    bar: list[dict] = []
+    account: list[dict] = []
+    groups: dict[str, dict] = {}
+    for item in items_for(user, company_verified, include_admin=True):
+        key = NAV_GROUP_OF.get(item["url_name"])
+        if key == "user":
+            account.append(item)
+        elif key is None:
+            bar.append(item)
+        elif key in groups:
+            groups[key]["children"].append(item)
+        else:
+            label, icon = GROUPS[key]
+            groups[key] = {"label": label, "icon": icon, "key": key, "children": [item]}
+            bar.append(groups[key])
+    # Plain links first (what each role uses all day), then the groups in GROUPS' order.
+    order = list(GROUPS)
+    bar.sort(key=lambda entry: order.index(entry["key"]) + 1 if "children" in entry else 0)
+    for index, entry in enumerate(bar):
+        children = entry.get("children")
+        if children is not None and len(children) == 1:
+            bar[index] = children[0]
+        elif children is not None:
+            entry["url_names"] = {child["url_name"] for child in children}
+    return {"bar": bar, "account": account}

@@ -534,3 +534,34 @@ def entity_totals(
         shipments=Coalesce(shipments, Value(0)),
         producers=Coalesce(producers, Value(0)),
     ).filter(shipments__gt=0)
+
+
+# -- home pages ------------------------------------------------------------------------------
+
+
+def home_summary(user) -> dict:
+    """The transaction figures a home page shows: a producer's own reports this month and its
+    monthly returns due or overdue; for officials every company's reports of the last 30 days
+    and the returns missing. Empty for anyone else."""
+    today = timezone.localdate()
+    if (org := _organisation_id(user)) is not None:
+        rows = returns_for(user)
+        accepted = TransactionReport.objects.filter(
+            organisation_id=org, status=TransactionReport.Status.ACCEPTED
+        )
+        return {
+            "reports_this_month": accepted.filter(
+                loading_date__gte=today.replace(day=1), loading_date__lte=today
+            ).count(),
+            "returns_overdue": sum(1 for row in rows if row["overdue"]),
+            "returns_due": sum(1 for row in rows if row["record"] is None and not row["overdue"]),
+        }
+    if permissions.can_view_all(user):
+        return {
+            "reports_30_days": TransactionReport.objects.filter(
+                status=TransactionReport.Status.ACCEPTED,
+                loading_date__gte=today - dt.timedelta(days=30),
+            ).count(),
+            "returns_missing": len(returns_missing(today)),
+        }
+    return {}

@@ -4,6 +4,7 @@ Playwright's own browser download cannot work on these machines, so we launch /u
 """
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -86,3 +87,26 @@ def screenshot(page):
         return target
 
     return take
+
+
+@pytest.fixture
+def nav(page):
+    """Follow a link of the navigation bar, opening its dropdown group first when it sits in one
+    (officials' entries are grouped by area; producers' are plain links)."""
+
+    def go(label: str):
+        bar = page.locator("#mainnav")
+        toggler = page.locator(".navbar-toggler")
+        if toggler.is_visible() and not bar.is_visible():
+            toggler.click()
+        # entries of a closed dropdown are hidden (and out of the accessibility tree): match text
+        exact = re.compile(rf"^\s*{re.escape(label)}\s*$")
+        link = bar.locator("a.nav-link, a.dropdown-item").filter(has_text=exact).first
+        if not link.is_visible():
+            inner = page.locator("a.dropdown-item").filter(has_text=exact)
+            bar.locator(".nav-item.dropdown", has=inner).locator(".dropdown-toggle").click()
+        link.click()
+        page.wait_for_load_state()
+        return page
+
+    return go

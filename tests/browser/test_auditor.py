@@ -64,11 +64,11 @@ def history(administrator, company, other_company):
 
 
 def test_auditor_filters_opens_a_timeline_exports_and_downloads(
-    page, login, auditor, history, celery_worker, screenshot
+    page, nav, login, auditor, history, celery_worker, screenshot
 ):
     login(auditor)
     # the audit trail, filtered to suspensions
-    page.locator('.navbar a[href="/audit/events/"]').click()
+    nav("Audit trail")
     page.get_by_label("Action").select_option("organisation.suspend")
     page.get_by_role("button", name="Filter").click()
     rows = page.get_by_test_id("event-row")
@@ -106,9 +106,11 @@ def test_auditor_filters_opens_a_timeline_exports_and_downloads(
     )
 
 
-def test_auditor_browses_records_and_checks_the_chain(page, login, auditor, history, screenshot):
+def test_auditor_browses_records_and_checks_the_chain(
+    page, nav, login, auditor, history, screenshot
+):
     login(auditor)
-    page.locator('.navbar a[href="/audit/records/"]').click()
+    nav("Records")
     assert page.get_by_test_id("dataset-card").count() >= 3
     screenshot("auditor-records")
     page.get_by_test_id("dataset-card").filter(has_text="Producer companies").get_by_role(
@@ -122,6 +124,6 @@ def test_auditor_browses_records_and_checks_the_chain(page, login, auditor, hist
     page.get_by_role("link", name="Verify the whole chain now").click()
     assert "Chain intact" in page.get_by_test_id("verify-result").inner_text()
     screenshot("auditor-chain")
-    page.locator('.navbar a[href="/audit/exports/"]').click()
+    nav("Exports")
     assert page.get_by_role("heading", name="My exports").is_visible()
     screenshot("auditor-exports")

@@ -15,7 +15,7 @@ def _switch_user(page, login, user):
 
 
 def test_producer_adds_a_listed_client_and_a_reviewer_confirms_the_hit(
-    page, login, producer, reviewer, screenshot
+    page, nav, login, producer, reviewer, screenshot
 ):
     make_entry("Volga Strategic Metals", country="RU", aliases=["Волга Стратегические Металлы"])
     # given a producer in its client book
@@ -38,7 +38,7 @@ def test_producer_adds_a_listed_client_and_a_reviewer_confirms_the_hit(
 
     # when a reviewer opens the screening queue and confirms the hit with a reason
     _switch_user(page, login, reviewer)
-    page.get_by_role("link", name="Screening").click()
+    nav("Screening")
     hit_row = page.get_by_test_id("hit-row").filter(has_text="Volga Strategic Metals JSC")
     assert "Control list" in hit_row.inner_text()
     screenshot("clients-hits")
@@ -100,12 +100,12 @@ def test_producer_edits_and_archives_a_client(page, login, producer):
 
 
 def test_reviewer_merges_and_splits_entities(
-    page, login, producer, other_producer, reviewer, screenshot
+    page, nav, login, producer, other_producer, reviewer, screenshot
 ):
     a = make_client(producer, legal_name="Kyoto Seiko", country="JP")
     b = make_client(other_producer, legal_name="Kyoto Precision Works", country="JP")
     login(reviewer)
-    page.get_by_role("link", name="Entities").click()
+    nav("Entities")
     screenshot("clients-entities")
     page.get_by_role("link", name="Kyoto Precision Works").click()
     page.get_by_label("Merge into entity number").fill(str(a.entity_id))
@@ -122,9 +122,11 @@ def test_reviewer_merges_and_splits_entities(
     assert b.entity_id != a.entity_id
 
 
-def test_administrator_adds_an_entry_and_imports_a_list(page, login, administrator, screenshot):
+def test_administrator_adds_an_entry_and_imports_a_list(
+    page, nav, login, administrator, screenshot
+):
     login(administrator)
-    page.get_by_role("link", name="Lists").click()
+    nav("Lists")
     page.get_by_role("link", name="Add an entry").click()
     page.get_by_label("List", exact=True).select_option("watch")
     page.get_by_label("Name", exact=True).fill("Harbor Dual-Use Trading FZE")

@@ -64,12 +64,12 @@ def test_a_user_switches_to_the_daily_digest(page, login, screenshot, reviewer):
 
 
 def test_an_administrator_sees_due_and_sent_reminders_on_the_board(
-    page, login, screenshot, administrator
+    page, nav, login, screenshot, administrator
 ):
     company = OrganisationFactory(status="pending", legal_name="Ganzhou Slow Oxides Ltd.")
     Organisation.objects.filter(pk=company.pk).update(created_at=timezone.now() - timedelta(days=3))
     login(administrator)
-    page.get_by_role("link", name="Chasing").click()
+    nav("Chasing")
     assert page.get_by_test_id("due-row").count() == 1
     screenshot("chasing-board-due")
 

@@ -19,9 +19,11 @@ def reference_data(db):
     calendar_seed_from_library(years=[2026, 2027])
 
 
-def test_administrator_extends_a_suspension(page, login, administrator, reference_data, screenshot):
+def test_administrator_extends_a_suspension(
+    page, nav, login, administrator, reference_data, screenshot
+):
     login(administrator)
-    page.get_by_role("link", name="Catalogue").first.click()
+    nav("Catalogue")
     page.get_by_label("Search").fill("holmium")
     page.get_by_role("button", name="Filter").click()
     screenshot("catalogue-list")
@@ -62,10 +64,10 @@ def test_administrator_creates_a_catalogue_entry(page, login, administrator, ref
 
 
 def test_administrator_enters_the_2027_arrangement(
-    page, login, administrator, reference_data, screenshot
+    page, nav, login, administrator, reference_data, screenshot
 ):
     login(administrator)
-    page.get_by_role("link", name="Calendar").first.click()
+    nav("Calendar")
     screenshot("calendar-years")
     page.get_by_role("link", name="2027").click()
     assert page.get_by_test_id("year-status").inner_text() == "Provisional"

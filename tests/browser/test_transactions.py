@@ -112,13 +112,15 @@ def test_producer_cancels_a_report_and_the_quantity_comes_back(
     screenshot("transactions-returns")
 
 
-def test_official_searches_across_producers(page, login, screenshot, reviewer, producer, world):
+def test_official_searches_across_producers(
+    page, nav, login, screenshot, reviewer, producer, world
+):
     from apps.transactions import services
     from tests.transactions.conftest import report_input
 
     services.transaction_report(actor=producer, data=report_input(world["licence"], world["buyer"]))
     login(reviewer)
-    page.get_by_role("link", name="Transactions").first.click()
+    nav("Transactions")
     assert page.get_by_test_id("search-row").count() == 1
     page.get_by_label("Licence").fill(world["licence"].number)
     page.get_by_role("button", name="Search").click()

@@ -1,17 +1,14 @@
 from django import template
 from django.utils.translation import gettext as _
 
+from apps.core.templatetags.portal import status_badge
+
 register = template.Library()
 
 
 @register.filter
 def screening_badge(status: str) -> str:
-    return {
-        "clear": "text-bg-success",
-        "review": "text-bg-warning",
-        "watch": "text-bg-info",
-        "control": "text-bg-danger",
-    }.get(status, "text-bg-secondary")
+    return status_badge(status, "screening")
 
 
 @register.filter
@@ -21,12 +18,7 @@ def list_badge(kind: str) -> str:
 
 @register.filter
 def hit_badge(status: str) -> str:
-    return {
-        "open": "text-bg-warning",
-        "confirmed": "text-bg-danger",
-        "dismissed": "text-bg-secondary",
-        "lapsed": "text-bg-light",
-    }.get(status, "text-bg-secondary")
+    return status_badge(status, "hit")
 
 
 @register.filter

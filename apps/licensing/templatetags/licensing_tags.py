@@ -4,37 +4,19 @@ from decimal import Decimal
 
 from django import template
 
-register = template.Library()
+from apps.core.templatetags.portal import status_badge
 
-APPLICATION_BADGES = {
-    "draft": "text-bg-secondary",
-    "submitted": "text-bg-info",
-    "under_review": "text-bg-primary",
-    "information_requested": "text-bg-warning",
-    "reviewed": "text-bg-primary",
-    "approved": "text-bg-success",
-    "denied": "text-bg-danger",
-    "withdrawn": "text-bg-light border",
-    "lapsed": "text-bg-dark",
-}
-LICENCE_BADGES = {
-    "active": "text-bg-success",
-    "suspended": "text-bg-warning",
-    "revoked": "text-bg-danger",
-    "expired": "text-bg-secondary",
-    "exhausted": "text-bg-dark",
-    "surrendered": "text-bg-light border",
-}
+register = template.Library()
 
 
 @register.filter
 def application_badge(status: str) -> str:
-    return APPLICATION_BADGES.get(status, "text-bg-secondary")
+    return status_badge(status, "application")
 
 
 @register.filter
 def licence_badge(status: str) -> str:
-    return LICENCE_BADGES.get(status, "text-bg-secondary")
+    return status_badge(status, "licence")
 
 
 @register.filter

@@ -8,12 +8,13 @@ The page offers only the actions the table allows, so a refusal means a forged o
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts import selectors as account_selectors
 from apps.catalogue.selectors import catalogue_elements_for
-from apps.core.access import role_required
+from apps.core.access import recent_auth_required, role_required
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
 from apps.core.forms import add_domain_error
 from apps.core.listing import list_context
@@ -28,6 +29,23 @@ from apps.workcalendar.selectors import work_calendar
 
 OFFICIALS = (Role.REVIEWER, Role.APPROVER)
 READERS = (Role.REVIEWER, Role.APPROVER, Role.AUDITOR, Role.ADMINISTRATOR)
+
+
+# Decisions need the password (and code) typed recently; after confirming it the official comes
+# back to the page that holds the form (the endpoints themselves are POST only).
+def _back_to_case(request, pk: int) -> str:
+    return reverse("review:case_detail", args=[pk])
+
+
+def _back_to_licence(request, pk: int) -> str:
+    return reverse("review:licence_detail", args=[pk])
+
+
+def _back_to_amendment_licence(request, pk: int) -> str:
+    amendment = official_selectors.amendment_get_for(request.user, pk)
+    return reverse("review:licence_detail", args=[amendment.licence_id])
+
+
 EVERYONE = tuple(Role)
 QUEUE_PER_PAGE = 50
 LICENCE_ACTIONS = ("suspend", "reinstate", "revoke")
@@ -353,6 +371,7 @@ def case_close_lapsed(request, pk: int):
 
 
 @role_required(*OFFICIALS)
+@recent_auth_required(next_url=_back_to_case)
 @require_POST
 def case_decide(request, pk: int):
     app = _case(request, pk)
@@ -513,6 +532,7 @@ def licence_detail(request, pk: int):
 
 
 @role_required(*OFFICIALS)
+@recent_auth_required(next_url=_back_to_licence)
 @require_POST
 def licence_transition(request, pk: int):
     licence = selectors.licence_get_for(request.user, pk)
@@ -581,6 +601,7 @@ def amendment_list(request):
 
 
 @role_required(*OFFICIALS)
+@recent_auth_required(next_url=_back_to_amendment_licence)
 @require_POST
 def amendment_decide(request, pk: int):
     amendment = official_selectors.amendment_get_for(request.user, pk)

@@ -129,14 +129,17 @@ class Officials:
             ):
                 self._links.setdefault(official_id, set()).add(org_id)
 
+    def approvers_for_company(self, organisation_id: int) -> list:
+        """Approvers not linked to the company."""
+        self._load()
+        return [u for u in self._approvers if organisation_id not in self._links.get(u.pk, ())]
+
     def approvers_for(self, app: Application) -> list:
         """Approvers who may act on the case: not linked to the company, not its reviewer."""
-        self._load()
         return [
             u
-            for u in self._approvers
-            if app.organisation_id not in self._links.get(u.pk, ())
-            and u.pk not in (app.assigned_reviewer_id, app.reviewed_by_id)
+            for u in self.approvers_for_company(app.organisation_id)
+            if u.pk not in (app.assigned_reviewer_id, app.reviewed_by_id)
         ]
 
 

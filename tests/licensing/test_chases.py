@@ -434,3 +434,19 @@ def test_each_official_gets_one_digest_per_working_day(
     assert titles(approver, "licensing.official_digest") == [
         "Your cases today: 0 due, 1 overdue, 0 new"
     ]
+
+
+@pytest.mark.django_db
+def test_the_system_assign_audit_case_writes_one_event_labelled_system(request):
+    from apps.audit.models import AuditEvent
+    from tests.licensing.audit_cases_chasing import CASES
+
+    case = CASES["application_assign"]
+    state = case.setup(request.getfixturevalue)
+    last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    expect = case.call(request.getfixturevalue, state)
+    events = list(AuditEvent.objects.filter(id__gt=last))
+    assert [(e.action, e.actor_label, e.object_id) for e in events] == [
+        (expect.action, "system", str(state.pk))
+    ]
+    assert set(expect.changes) <= set(events[0].changes)

@@ -2,7 +2,8 @@
 
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from apps.core.roles import Role, has_role, is_producer
@@ -168,4 +169,25 @@ def reviewers_for_assignment(application: Application):
         User.objects.filter(groups__name=Role.REVIEWER.value, is_active=True)
         .exclude(company_links__organisation_id=application.organisation_id)
         .order_by("full_name")
+    )
+
+
+def reviewer_least_loaded_for(application: Application):
+    """The active reviewer not linked to the company with the fewest open cases (ties: lowest
+    id), or None when nobody may review it. The chase that assigns cases nobody took uses it:
+    spreading the work is the point."""
+    open_cases = (
+        Application.objects.filter(
+            assigned_reviewer=OuterRef("pk"), status__in=list(OPEN_APPLICATION_STATES)
+        )
+        .order_by()
+        .values("assigned_reviewer")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        reviewers_for_assignment(application)
+        .annotate(load=Coalesce(Subquery(open_cases), 0))
+        .order_by("load", "pk")
+        .first()
     )

@@ -10,7 +10,8 @@ Actors are described by what they are *to this case*, which the caller works out
 - "reviewer": any reviewer not linked to the company;
 - "supervisor": an approver acting as queue supervisor (assigns cases);
 - "approver": an approver not linked to the company who did not review the case (four-eyes);
-- "system": a Celery task acting on the rules (expiry, exhaustion, lapse).
+- "system": a Celery task acting on the rules (expiry, exhaustion, lapse, assigning a case
+  nobody took).
 """
 
 from dataclasses import dataclass
@@ -67,7 +68,15 @@ APPLICATION_TRANSITIONS: dict[str, Transition] = {
     for t in [
         _t("submit", {S.DRAFT}, S.SUBMITTED, {"producer"}, _("Submit")),
         _t("take", {S.SUBMITTED}, S.UNDER_REVIEW, {"reviewer"}, _("Take this case")),
-        _t("assign", {S.SUBMITTED, S.UNDER_REVIEW}, S.UNDER_REVIEW, {"supervisor"}, _("Assign")),
+        # "system": the chase that hands a case nobody took to the least-loaded reviewer; the
+        # service lets it assign only a case still waiting (it never reassigns).
+        _t(
+            "assign",
+            {S.SUBMITTED, S.UNDER_REVIEW},
+            S.UNDER_REVIEW,
+            {"supervisor", "system"},
+            _("Assign"),
+        ),
         _t(
             "request_information",
             {S.UNDER_REVIEW},

@@ -30,6 +30,7 @@ from django.db.models import Exists, OuterRef
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from apps.core.errors import DomainError
 from apps.notifications.models import Reminder
 from apps.notifications.services import Message, notify_many, object_ref
 from apps.notifications.sql import insert_ignore_returning
@@ -49,6 +50,10 @@ class Due:
     link: str = ""
     params: dict = field(default_factory=dict)
     kind: str = ""  # defaults to the chase's name
+    # Something the rules do when the item is due (assign a case, close it as lapsed). Run only
+    # for an item this sweep claimed, inside the claim's transaction (in a savepoint): done once
+    # with its reminder. If it raises, the claim is dropped and the next sweep tries again.
+    action: Callable[[], object] | None = None
 
 
 @dataclass(frozen=True)
@@ -173,8 +178,12 @@ def _claim_and_notify(ctx: ChaseContext, batch: list[Due]) -> tuple[int, int]:
         ["id", "object_type", "object_id", "kind", "threshold"],
     )
     messages = []
+    failed = 0
     for reminder_id, *key in claimed:
         _row, due = rows[tuple(key)]
+        if due.action is not None and not _run_action(reminder_id, due):
+            failed += 1
+            continue
         messages.append(
             (
                 Message(
@@ -190,7 +199,22 @@ def _claim_and_notify(ctx: ChaseContext, batch: list[Due]) -> tuple[int, int]:
                 due.recipients,
             )
         )
-    return len(claimed), notify_many(messages, fetch=False) if messages else 0
+    return len(claimed) - failed, notify_many(messages, fetch=False) if messages else 0
+
+
+def _run_action(reminder_id: int, due: Due) -> bool:
+    try:
+        with transaction.atomic():
+            due.action()
+    except DomainError as refused:  # the state moved on (someone acted first): nothing to do
+        logger.info("Chase action for %s refused: %s", due.obj, refused)
+        Reminder.objects.filter(pk=reminder_id).delete()
+        return False
+    except Exception:
+        logger.exception("Chase action for %s failed; retried next sweep", due.obj)
+        Reminder.objects.filter(pk=reminder_id).delete()
+        return False
+    return True
 
 
 def _plain_title(due: Due) -> str:

@@ -13,11 +13,24 @@ from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_record
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
+from apps.notifications.outbox import outbox_enqueue
 from apps.workcalendar import permissions, seed
 from apps.workcalendar.models import CalendarDay, CalendarYear
 from apps.workcalendar.selectors import forget_cached_calendar
 
 MIN_YEAR, MAX_YEAR = 1950, 2200
+# Run by apps.licensing (named, not imported: licensing depends on the calendar, not the reverse).
+RECOMPUTE_CLOCKS_TASK = "licensing.recompute_clocks"
+
+
+def _calendar_changed() -> None:
+    """After commit: drop this process's snapshot and move the stored deadlines of open cases.
+
+    The recompute goes through the outbox, so it is queued only if the edit commits and is not
+    lost when the broker is down; the task is idempotent, so two edits queue two harmless runs.
+    """
+    transaction.on_commit(forget_cached_calendar)
+    outbox_enqueue(RECOMPUTE_CLOCKS_TASK)
 
 
 def _require_editor(actor) -> None:
@@ -28,7 +41,7 @@ def _require_editor(actor) -> None:
 def _touch(year: CalendarYear) -> None:
     year.revision = uuid.uuid4()
     year.save(update_fields=["revision", "updated_at"])
-    transaction.on_commit(forget_cached_calendar)
+    _calendar_changed()
 
 
 @transaction.atomic
@@ -46,7 +59,7 @@ def calendar_seed_from_library(*, actor=None, years) -> list[int]:
             changes={"years": created},
             actor_label=None if actor else "seed",
         )
-        transaction.on_commit(forget_cached_calendar)
+        _calendar_changed()
     return created
 
 
@@ -72,7 +85,7 @@ def calendar_year_add(*, actor, year: int) -> CalendarYear:
         obj=row,
         changes={"year": year, "confirmed": row.confirmed, "days": row.days.count()},
     )
-    transaction.on_commit(forget_cached_calendar)
+    _calendar_changed()
     return row
 
 
@@ -93,7 +106,7 @@ def calendar_year_update(
     locked.revision = uuid.uuid4()
     locked.save(update_fields=[*after, "revision", "updated_at"])
     audit_record(actor=actor, action="calendar.year_update", obj=locked, changes=changes)
-    transaction.on_commit(forget_cached_calendar)
+    _calendar_changed()
     return locked
 
 

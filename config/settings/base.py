@@ -136,6 +136,29 @@ LICENSING_FAST_TRACK_DAYS = env_int("LICENSING_FAST_TRACK_DAYS", 10, minimum=1)
 LICENSING_RFI_DAYS = env_int("LICENSING_RFI_DAYS", 20, minimum=1)
 LICENSING_AMENDMENT_DAYS = env_int("LICENSING_AMENDMENT_DAYS", 20, minimum=1)
 LICENSING_VALIDITY_YEARS = {"single": 1, "general": 3}
+# Chasing (apps/licensing/chases.py): thresholds in working days / hours on the official calendar.
+# A case nobody took after this many working hours (office hours below) is assigned to the
+# least-loaded reviewer ("assign") or the supervisors are alerted ("alert").
+LICENSING_UNTAKEN_AFTER_WORKING_HOURS = env_int(
+    "LICENSING_UNTAKEN_AFTER_WORKING_HOURS", 8, minimum=1
+)
+LICENSING_UNTAKEN_ACTION = env_str("LICENSING_UNTAKEN_ACTION", "assign")
+if LICENSING_UNTAKEN_ACTION not in {"assign", "alert"}:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"Environment variable LICENSING_UNTAKEN_ACTION={LICENSING_UNTAKEN_ACTION!r}: "
+        "use assign or alert."
+    )
+LICENSING_OFFICE_HOURS = (9, 17)  # local time; what a "working hour" is
+LICENSING_REVIEW_REMIND_DAYS_LEFT = (10, 5, 1)
+LICENSING_DECISION_ESCALATE_DAYS = env_int("LICENSING_DECISION_ESCALATE_DAYS", 5, minimum=1)
+LICENSING_RFI_REMIND_DAYS_BEFORE = env_int("LICENSING_RFI_REMIND_DAYS_BEFORE", 5, minimum=1)
+LICENSING_RFI_AUTO_LAPSE = env_bool("LICENSING_RFI_AUTO_LAPSE", False)
+LICENSING_EXPIRY_WARN_DAYS = (30, 7)  # calendar days: validity is in calendar days
+# Daily reminders and the officials' digest go out from this local hour on working days.
+LICENSING_DAILY_CHASE_HOUR = env_int("LICENSING_DAILY_CHASE_HOUR", 8, minimum=0)
+LICENSING_DIGEST_DUE_DAYS = env_int("LICENSING_DIGEST_DUE_DAYS", 5, minimum=1)
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 # Transaction reports: files above this many rows are checked and imported by a Celery task.
 TRANSACTIONS_IMPORT_SYNC_MAX_ROWS = env_int("TRANSACTIONS_IMPORT_SYNC_MAX_ROWS", 2000, minimum=1)
@@ -145,6 +168,11 @@ TRANSACTIONS_IMPORT_MAX_BYTES = env_int(
 TRANSACTIONS_LATE_FILING_DAYS = env_int("TRANSACTIONS_LATE_FILING_DAYS", 30, minimum=1)
 TRANSACTIONS_VOLUME_FLAG_FACTOR = env_int("TRANSACTIONS_VOLUME_FLAG_FACTOR", 3, minimum=1)
 TRANSACTIONS_MONTHLY_RETURN_DAY = env_int("TRANSACTIONS_MONTHLY_RETURN_DAY", 10, minimum=1)
+# Chasing (apps/transactions/chases.py): a missing monthly return is escalated to the approvers
+# this many working days after its due date; late shipments use TRANSACTIONS_LATE_FILING_DAYS and
+# are looked for among reports filed in the last TRANSACTIONS_LATE_LOOKBACK_DAYS.
+TRANSACTIONS_RETURN_ESCALATE_DAYS = env_int("TRANSACTIONS_RETURN_ESCALATE_DAYS", 10, minimum=1)
+TRANSACTIONS_LATE_LOOKBACK_DAYS = env_int("TRANSACTIONS_LATE_LOOKBACK_DAYS", 60, minimum=1)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
@@ -358,6 +386,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=env_int("DIGEST_HOUR", 7, minimum=0), minute=0),
     },
     "audit.verify_chain": {"task": "audit.verify_chain", "schedule": crontab(hour=2, minute=30)},
+    # Hourly and idempotent: a licence past its validity is expired within the hour, even after
+    # a missed run.
+    "licensing.expire_licences": {
+        "task": "licensing.expire_licences",
+        "schedule": crontab(minute=5),
+    },
 }
 CHASE_BATCH_SIZE = env_int("CHASE_BATCH_SIZE", 500, minimum=1)
 OUTBOX_BATCH_SIZE = env_int("OUTBOX_BATCH_SIZE", 200, minimum=1)

@@ -15,7 +15,7 @@ ACTORS = ["producer", "reviewer", "assigned_reviewer", "supervisor", "approver",
 APPLICATION_RULES = {
     "submit": ({S.DRAFT}, {"producer"}),
     "take": ({S.SUBMITTED}, {"reviewer"}),
-    "assign": ({S.SUBMITTED, S.UNDER_REVIEW}, {"supervisor"}),
+    "assign": ({S.SUBMITTED, S.UNDER_REVIEW}, {"supervisor", "system"}),
     "request_information": ({S.UNDER_REVIEW}, {"assigned_reviewer"}),
     "answer_information": ({S.INFORMATION_REQUESTED}, {"producer"}),
     "close_lapsed": ({S.INFORMATION_REQUESTED}, {"assigned_reviewer", "system"}),

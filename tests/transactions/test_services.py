@@ -11,6 +11,8 @@ from django.db.models import Sum
 from apps.audit.models import AuditEvent
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
 from apps.licensing.models import LicenceLine
+from apps.notifications import services as notification_services
+from apps.notifications.models import EmailDelivery, Notification
 from apps.transactions import services
 from apps.transactions.models import LedgerEntry, TransactionReport
 from apps.transactions.validation import LineInput
@@ -187,6 +189,14 @@ def test_licence_is_exhausted_when_its_last_line_reaches_zero_and_the_holder_is_
     licence.refresh_from_db()
     assert licence.status == "exhausted"
     assert licence.transitions.filter(action="exhaust", actor__isnull=True).exists()
+    told = Notification.objects.filter(kind="licensing.licence.exhaust", object_id=str(licence.pk))
+    assert set(told.values_list("recipient__email", flat=True)) >= {
+        producer.email,
+        producer_admin.email,
+    }
+    # the e-mails go out through the outbox: what the worker's send_email task does
+    for delivery in EmailDelivery.objects.filter(notification__in=told):
+        assert notification_services.email_deliver(delivery_id=delivery.pk) == "sent"
     assert {m.to[0] for m in mailoutbox} >= {producer.email, producer_admin.email}
 
 

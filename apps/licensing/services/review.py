@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.audit.services import audit_record
-from apps.core.errors import DomainError, PermissionDeniedError
+from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
 from apps.core.roles import Role, has_role
 from apps.licensing import clock, notify, permissions
 from apps.licensing.models import (
@@ -22,7 +22,7 @@ from apps.licensing.models import (
 )
 from apps.licensing.services._common import check_transition, lock_application, move
 from apps.licensing.services.licences import licence_issue
-from apps.licensing.workflow import OPEN_APPLICATION_STATES
+from apps.licensing.workflow import OPEN_APPLICATION_STATES, ApplicationStatus
 from apps.workcalendar.selectors import work_calendar
 
 
@@ -38,9 +38,18 @@ def application_take(*, actor, application: Application) -> Application:
 
 @transaction.atomic
 def application_assign(*, actor, application: Application, reviewer: User) -> Application:
-    """A supervisor assigns (or reassigns) a case to a reviewer who is not linked to the company."""
+    """A supervisor assigns (or reassigns) a case to a reviewer who is not linked to the company.
+
+    `actor=None` is the system (the chase for cases nobody took): it may only assign a case still
+    waiting in the queue, so a sweep running late never takes a case away from its reviewer.
+    """
     app = lock_application(application)
     transition = check_transition(app, "assign", actor)
+    if actor is None and (app.status != ApplicationStatus.SUBMITTED or app.assigned_reviewer_id):
+        raise ConflictError(
+            _("%(ref)s was taken meanwhile; the system never reassigns a case.")
+            % {"ref": app.reference}
+        )
     if not has_role(reviewer, Role.REVIEWER) or not reviewer.is_active:
         raise DomainError(
             _("%(name)s is not an active reviewer.") % {"name": reviewer},

@@ -5,6 +5,7 @@ from datetime import date
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 
+from apps.catalogue import selectors as catalogue_selectors
 from apps.core.roles import Role, has_role, is_producer
 from apps.licensing.models import (
     Application,
@@ -81,11 +82,10 @@ def queue_for(
     qs = Application.objects.exclude(status=ApplicationStatus.DRAFT)
     qs = qs.filter(status=status) if status else qs.filter(status__in=OPEN_APPLICATION_STATES)
     if element:
+        entry_ids = catalogue_selectors.catalogue_entry_ids_for_element(element)
         qs = qs.filter(
-            Exists(
-                ApplicationLine.objects.filter(
-                    application=OuterRef("pk"), catalogue_entry__symbol=element
-                )
+            pk__in=ApplicationLine.objects.filter(catalogue_entry_id__in=entry_ids).values(
+                "application_id"
             )
         )
     if destination:

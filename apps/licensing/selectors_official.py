@@ -133,9 +133,7 @@ def licence_list_for(
     if element:
         entry_ids = catalogue_selectors.catalogue_entry_ids_for_element(element)
         qs = qs.filter(
-            pk__in=LicenceLine.objects.filter(catalogue_entry_id__in=entry_ids).values(
-                "licence_id"
-            )
+            pk__in=LicenceLine.objects.filter(catalogue_entry_id__in=entry_ids).values("licence_id")
         )
     if expiring_within is not None and today is not None:
         qs = qs.filter(

@@ -5,21 +5,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('catalogue', '0002_seed'),
-        ('licensing', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("catalogue", "0002_seed"),
+        ("licensing", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['status', 'submitted_at'], name='licensing_a_status_02eb43_idx'),
+            model_name="application",
+            index=models.Index(
+                fields=["status", "submitted_at"], name="licensing_a_status_02eb43_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='applicationline',
-            index=models.Index(fields=['catalogue_entry', 'application'], name='licensing_a_catalog_017150_idx'),
+            model_name="applicationline",
+            index=models.Index(
+                fields=["catalogue_entry", "application"], name="licensing_a_catalog_017150_idx"
+            ),
         ),
     ]

@@ -238,8 +238,9 @@ def main() -> None:
             f"Loaded {N_APPLICATIONS:,} applications and {lines:,} lines by COPY in {seconds:.1f} s"
         )
         case = real_case(producer, reviewers[0])
-        client = Client()
-        client.force_login(reviewers[0])
+        from tests.conftest import verified_login
+
+        client = verified_login(Client(), reviewers[0])  # officials need a verified MFA session
         pages = [
             ("queue, default (open cases by deadline)", "/review/"),
             ("queue, under review sorted by company", "/review/?status=under_review&sort=company"),
@@ -262,6 +263,12 @@ def main() -> None:
             median, queries, _status = measure(client, url)
             worst = max(worst, median)
             print(f"{label:<48} {median:>10.1f} {queries:>8} {median / 100:>9.2f}x")
+            if os.environ.get("BENCH_SHOW_SQL"):  # the slowest queries of the page, to explain it
+                with CaptureQueriesContext(connection) as captured:
+                    client.get(url)
+                slowest = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))
+                for query in slowest[:3]:
+                    print(f"    {float(query['time']) * 1000:7.1f} ms  {query['sql'][:300]}")
         print(f"Worst median {worst:.1f} ms (target < 100 ms): {'OK' if worst < 100 else 'SLOW'}")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)

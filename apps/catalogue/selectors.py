@@ -158,3 +158,10 @@ def catalogue_entry_get_for(user, pk: int) -> CatalogueEntry:
         return catalogue_entry_list_for(user).get(pk=pk)
     except CatalogueEntry.DoesNotExist:
         raise Http404 from None
+
+
+def catalogue_entry_ids_for_element(element: str) -> QuerySet[CatalogueEntry]:
+    """The ids of every entry (any period) for an element symbol, as a subquery: lists filter
+    their lines by `catalogue_entry_id IN (...)` on an index instead of joining the catalogue
+    for each of 200,000 rows."""
+    return CatalogueEntry.objects.filter(symbol=element).values("pk")

@@ -129,6 +129,8 @@ class Application(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["status", "review_deadline"]),
+            # The queue filtered by status and sorted by submission (e.g. approved, newest first).
+            models.Index(fields=["status", "submitted_at"]),
             models.Index(fields=["organisation", "status"]),
             models.Index(fields=["assigned_reviewer", "status"]),
             models.Index(fields=["destination_country"]),
@@ -175,6 +177,8 @@ class ApplicationLine(models.Model):
 
     class Meta:
         ordering = ["application", "position"]
+        # The queue's element filter: catalogue entry ids -> applications, from the index alone.
+        indexes = [models.Index(fields=["catalogue_entry", "application"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["application", "position"], name="line_position_unique"

@@ -6,6 +6,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subque
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from apps.catalogue import selectors as catalogue_selectors
 from apps.core.roles import Role, has_role, is_producer
 from apps.licensing.models import (
     Application,
@@ -82,11 +83,10 @@ def queue_for(
     qs = Application.objects.exclude(status=ApplicationStatus.DRAFT)
     qs = qs.filter(status=status) if status else qs.filter(status__in=OPEN_APPLICATION_STATES)
     if element:
+        entry_ids = catalogue_selectors.catalogue_entry_ids_for_element(element)
         qs = qs.filter(
-            Exists(
-                ApplicationLine.objects.filter(
-                    application=OuterRef("pk"), catalogue_entry__symbol=element
-                )
+            pk__in=ApplicationLine.objects.filter(catalogue_entry_id__in=entry_ids).values(
+                "application_id"
             )
         )
     if destination:

@@ -7,9 +7,10 @@ officials' screens need to show in a fixed number of queries, whatever the page 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from apps.catalogue import selectors as catalogue_selectors
 from apps.clients.models import ScreeningHit
 from apps.core.roles import Role, has_role
 from apps.licensing import clock, selectors
@@ -130,10 +131,9 @@ def licence_list_for(
     if organisation.isdigit():
         qs = qs.filter(organisation_id=int(organisation))
     if element:
+        entry_ids = catalogue_selectors.catalogue_entry_ids_for_element(element)
         qs = qs.filter(
-            Exists(
-                LicenceLine.objects.filter(licence=OuterRef("pk"), catalogue_entry__symbol=element)
-            )
+            pk__in=LicenceLine.objects.filter(catalogue_entry_id__in=entry_ids).values("licence_id")
         )
     if expiring_within is not None and today is not None:
         qs = qs.filter(

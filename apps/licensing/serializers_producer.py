@@ -116,6 +116,12 @@ class ProducerApplicationSerializer(serializers.ModelSerializer):
     information_requests = InformationRequestOutSerializer(many=True, read_only=True)
     licence = serializers.SerializerMethodField()
     decision_reasons = serializers.SerializerMethodField()
+    # A draft may leave these empty: as read-only strings the schema admits "" (a read-only
+    # choice field would be documented as its enum only).
+    trade_mode = serializers.CharField(read_only=True)
+    payment_method = serializers.CharField(read_only=True)
+    transport_mode = serializers.CharField(read_only=True)
+    end_use_sector = serializers.CharField(read_only=True)
 
     class Meta:
         model = Application

@@ -133,7 +133,7 @@ class TransactionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             batch = services.import_upload(
                 actor=request.user, content=content, filename=f"api-{stamp}.json", source=Source.API
             )
-            batch = services.import_check(batch.pk)
+            batch = services.import_check(batch.pk, actor=request.user)
             if batch.status != ImportBatch.Status.VALID:
                 ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.DISCARDED)
                 raise services.ImportRejected(batch.errors, batch.error_count)

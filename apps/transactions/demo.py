@@ -235,7 +235,7 @@ def seed() -> dict[str, int]:
             continue
         content = _csv_for(licence, client, ORIGINS[email], rng, today)
         batch = services.import_upload(actor=user, content=content, filename=f"demo-{number}.csv")
-        batch = services.import_check(batch.pk)
+        batch = services.import_check(batch.pk, actor=user)
         if batch.status == ImportBatch.Status.VALID:
             services.import_commit(actor=user, batch=batch)
     return {

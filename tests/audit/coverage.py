@@ -5,7 +5,8 @@ Each app keeps a `tests/<app>/audit_cases.py` with two dicts:
     CASES = {"organisation_set_status": AuditCase(call=..., setup=...), ...}
     NOT_WRITES = {"invitation_for_token": "a lookup by token; writes nothing"}
 
-keyed by the function name in `apps/<app>/services.py`. `test_service_coverage` finds every
+keyed by the function name in `apps/<app>/services.py` or a module of the `apps/<app>/services/`
+package. `test_service_coverage` finds every
 public function of every services module by introspection and fails for one that is in neither
 dict, so a new service cannot land without a test that it writes exactly one audit event.
 """
@@ -39,13 +40,32 @@ class AuditCase:
 
 
 def service_functions() -> dict[str, Callable]:
-    """Every public function defined in apps/*/services.py, as "app.function"."""
+    """Every public function of apps/*/services.py and of each module in apps/*/services/.
+
+    A services package re-exports its modules' functions from __init__; a function is counted
+    once, under "app.function", in the module that defines it. Private modules (`_common.py`)
+    and names starting with "_" are helpers, not services.
+    """
+    modules = [
+        f"apps.{path.parent.name}.services" for path in (ROOT / "apps").glob("*/services.py")
+    ]
+    for package in (ROOT / "apps").glob("*/services/__init__.py"):
+        app = package.parent.parent.name
+        modules.append(f"apps.{app}.services")
+        modules += [
+            f"apps.{app}.services.{path.stem}"
+            for path in package.parent.glob("*.py")
+            if not path.stem.startswith("_")
+        ]
     found = {}
-    for path in sorted((ROOT / "apps").glob("*/services.py")):
-        module = importlib.import_module(f"apps.{path.parent.name}.services")
+    for module_name in sorted(modules):
+        module = importlib.import_module(module_name)
+        app = module_name.split(".")[1]
         for name, func in inspect.getmembers(module, inspect.isfunction):
             if func.__module__ == module.__name__ and not name.startswith("_"):
-                found[f"{path.parent.name}.{name}"] = func
+                key = f"{app}.{name}"
+                assert found.get(key, func) is func, f"two services named {key}"
+                found[key] = func
     return found
 
 

@@ -206,8 +206,13 @@ def client_create(*, actor, data: dict) -> Client:
     client = Client(organisation=organisation, created_by=actor, **clean)
     _save_unique(client)
     link_entity(client)
-    audit_record(actor=actor, action="client.create", obj=client, changes=_snapshot(client))
-    _screen_with_subsidiaries(client, actor=actor)
+    screened = _screen_with_subsidiaries(client)
+    audit_record(
+        actor=actor,
+        action="client.create",
+        obj=client,
+        changes={**_snapshot(client), "screening": screened},
+    )
     client.refresh_from_db(fields=["screening_status", "screened_at"])
     return client
 
@@ -227,8 +232,10 @@ def client_update(*, actor, client: Client, data: dict) -> Client:
     if not changes:
         return locked
     link_entity(locked)
-    audit_record(actor=actor, action="client.update", obj=locked, changes=changes)
-    _screen_with_subsidiaries(locked, actor=actor)
+    screened = _screen_with_subsidiaries(locked)
+    audit_record(
+        actor=actor, action="client.update", obj=locked, changes={**changes, "screening": screened}
+    )
     locked.refresh_from_db(fields=["screening_status", "screened_at"])
     return locked
 
@@ -278,36 +285,40 @@ def _descendants(client: Client) -> list[Client]:
     return found
 
 
-def _screen_with_subsidiaries(client: Client, *, actor) -> None:
+def _screen_with_subsidiaries(client: Client) -> dict:
+    """Screen the client and the clients it owns; the outcome goes into the caller's one event."""
     targets = [client, *_descendants(client)]
     outcome = screening.record_hits(targets)
-    audit_record(
-        actor=actor,
-        action="client.screen",
-        obj=client,
-        changes={
-            "screened": outcome.screened,
-            "new_hits": outcome.created,
-            "reopened": outcome.reopened,
-            "lapsed": outcome.lapsed,
-        },
-    )
+    return {
+        "screened": outcome.screened,
+        "new_hits": outcome.created,
+        "reopened": outcome.reopened,
+        "lapsed": outcome.lapsed,
+    }
 
 
 @transaction.atomic
 def client_screen(client: Client, *, actor=None, reason: str = "") -> str:
     """Screen one client record now (licensing calls this on submission, transactions on report).
 
-    Returns the client's screening status afterwards.
+    Returns the client's screening status afterwards. One audit event when the screening changed a
+    hit (new, reopened or lapsed); a screening that finds what is already recorded changes nothing
+    and records nothing, as `clients_rescreen` does.
     """
     outcome = screening.record_hits([client])
-    audit_record(
-        actor=actor,
-        actor_label=None if actor else "screening",
-        action="client.screen",
-        obj=client,
-        changes={"reason": reason, "new_hits": outcome.created, "reopened": outcome.reopened},
-    )
+    if outcome.created or outcome.reopened or outcome.lapsed:
+        audit_record(
+            actor=actor,
+            actor_label=None if actor else "screening",
+            action="client.screen",
+            obj=client,
+            changes={
+                "reason": reason,
+                "new_hits": outcome.created,
+                "reopened": outcome.reopened,
+                "lapsed": outcome.lapsed,
+            },
+        )
     return Client.objects.values_list("screening_status", flat=True).get(pk=client.pk)
 
 

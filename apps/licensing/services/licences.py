@@ -50,7 +50,11 @@ def max_validity(licence_type: str, issued_on: date) -> date:
 def licence_issue(
     *, actor, application: Application, lines, valid_until: date | None = None
 ) -> Licence:
-    """Called by the approval, inside its transaction: the licence and its line balances."""
+    """Called by the approval, inside its transaction: the licence and its line balances.
+
+    Records no audit event of its own: the approval's one event (`application.approve`) names the
+    licence, its number and validity.
+    """
     issued_on = timezone.localdate()
     longest = max_validity(application.licence_type, issued_on)
     valid_until = valid_until or longest
@@ -95,22 +99,18 @@ def licence_issue(
         actor=actor,
         actor_label=actor_label(actor),
     )
-    audit_record(
-        actor=actor,
-        action="licence.issue",
-        obj=licence,
-        changes={
-            "number": licence.number,
-            "valid_until": valid_until,
-            "application": application.pk,
-        },
-    )
     return licence
 
 
 @transaction.atomic
-def licence_transition(*, actor, licence: Licence, action: str, reason: str = "") -> Licence:
-    """Suspend, reinstate, revoke (approvers), surrender (holder); expire / exhaust (system)."""
+def licence_transition(
+    *, actor, licence: Licence, action: str, reason: str = "", audit: bool = True
+) -> Licence:
+    """Suspend, reinstate, revoke (approvers), surrender (holder); expire / exhaust (system).
+
+    `audit=False` only for a caller whose own one event records the transition (a transaction
+    report that uses the licence up names it in `transaction.report`).
+    """
     locked = Licence.objects.select_for_update().get(pk=licence.pk)
     kinds = {"system"} if actor is None else permissions.licence_actor_kinds(actor, locked)
     try:
@@ -135,13 +135,14 @@ def licence_transition(*, actor, licence: Licence, action: str, reason: str = ""
         actor_label=actor_label(actor),
         reason=reason.strip(),
     )
-    audit_record(
-        actor=actor,
-        action=f"licence.{action}",
-        obj=locked,
-        actor_label=None if actor else "system",
-        changes={"status": [before, transition.target], "reason": reason.strip()},
-    )
+    if audit:
+        audit_record(
+            actor=actor,
+            action=f"licence.{action}",
+            obj=locked,
+            actor_label=None if actor else "system",
+            changes={"status": [before, transition.target], "reason": reason.strip()},
+        )
     notify.licence_changed(locked, action, actor)
     return locked
 

@@ -83,11 +83,11 @@ def rfi_raise(*, actor, application: Application, question: str) -> InformationR
         raise DomainError(_("Write the question."), field_errors={"question": [_("Required.")]})
     today = timezone.localdate()
     due = work_calendar().add_working_days(today, settings.LICENSING_RFI_DAYS)
-    move(app, transition, actor, reason=question)
     rfi = InformationRequest.objects.create(
         application=app, question=question.strip(), raised_by=actor, raised_on=today, due_on=due
     )
-    audit_record(actor=actor, action="rfi.raise", obj=rfi, changes={"due_on": due})
+    # One event for the call: the transition's event names the request and its due date.
+    move(app, transition, actor, reason=question, audit_changes={"rfi": rfi.pk, "due_on": due})
     notify.application_changed(app, "request_information", actor)
     return rfi
 
@@ -105,8 +105,7 @@ def rfi_answer(*, actor, application: Application, answer: str) -> InformationRe
     rfi.answered_by = actor
     rfi.answered_at = timezone.now()
     rfi.save(update_fields=["status", "answer", "answered_by", "answered_at"])
-    move(app, transition, actor)
-    audit_record(actor=actor, action="rfi.answer", obj=rfi, changes={"length": len(rfi.answer)})
+    move(app, transition, actor, audit_changes={"rfi": rfi.pk, "answer_length": len(rfi.answer)})
     notify.application_changed(app, "answer_information", actor)
     return rfi
 
@@ -215,6 +214,8 @@ def application_decide(
         line.approved_quantity = granted[line.pk]
     ApplicationLine.objects.bulk_update(lines, ["approved_quantity"])
     partial = any(granted[line.pk] < line.quantity for line in lines)
+    app.conditions = conditions.strip()  # the licence carries them
+    licence = licence_issue(actor=actor, application=app, lines=lines, valid_until=valid_until)
     move(
         app,
         transition,
@@ -229,9 +230,11 @@ def application_decide(
         audit_changes={
             "partial": partial,
             "granted": {line.position: str(granted[line.pk]) for line in lines},
+            "licence": licence.number,
+            "licence_id": licence.pk,
+            "valid_until": licence.valid_until,
         },
     )
-    licence = licence_issue(actor=actor, application=app, lines=lines, valid_until=valid_until)
     notify.application_changed(app, "approve", actor)
     return app, licence
 

@@ -108,6 +108,17 @@ def import_upload(
             )
             batch.file.save(f"{uuid.uuid4().hex}.{file_format}", ContentFile(content), save=False)
             batch.save()
+            audit_record(
+                actor=actor,
+                action="transactions.import_upload",
+                obj=batch,
+                changes={
+                    "file": batch.filename,
+                    "sha256": digest,
+                    "size": batch.size,
+                    "rows": batch.row_count,
+                },
+            )
     except IntegrityError:
         _refuse_seen(organisation_id, digest)
         raise
@@ -159,8 +170,12 @@ def _validated(batch: ImportBatch, ctx: BatchContext, on_progress=None):
             on_progress(count)
 
 
-def import_check(batch_id: int) -> ImportBatch:
-    """Check every row (the preview): every bad row is listed with its line number and reason."""
+def import_check(batch_id: int, *, actor=None) -> ImportBatch:
+    """Check every row (the preview): every bad row is listed with its line number and reason.
+
+    One audit event with the outcome; `actor` is the user who started a synchronous check, None
+    for the Celery task.
+    """
     batch = ImportBatch.objects.get(pk=batch_id)
     if batch.status != ImportBatch.Status.VALIDATING:
         return batch
@@ -219,18 +234,31 @@ def import_check(batch_id: int) -> ImportBatch:
             batch.staged.save(f"{uuid.uuid4().hex}.staged", File(staging), save=False)
             fields.append("staged")
         staging.close()
-    batch.save(
-        update_fields=[
-            *fields,
-            "status",
-            "row_count",
-            "rows_checked",
-            "error_count",
-            "errors",
-            "totals",
-            "checked_at",
-        ]
-    )
+    with transaction.atomic():
+        batch.save(
+            update_fields=[
+                *fields,
+                "status",
+                "row_count",
+                "rows_checked",
+                "error_count",
+                "errors",
+                "totals",
+                "checked_at",
+            ]
+        )
+        audit_record(
+            actor=actor,
+            actor_label=None if actor else "task transactions.check_import",
+            action="transactions.import_check",
+            obj=batch,
+            changes={
+                "status": batch.status,
+                "rows": rows,
+                "errors": error_count,
+                "total_kg": batch.totals["total_kg"],
+            },
+        )
     return batch
 
 
@@ -241,7 +269,7 @@ def import_start(*, actor, batch: ImportBatch) -> ImportBatch:
 
         transaction.on_commit(lambda: tasks.check_import.delay(batch.pk))
         return batch
-    return import_check(batch.pk)
+    return import_check(batch.pk, actor=actor)
 
 
 def _claim(actor, batch: ImportBatch) -> None:
@@ -270,7 +298,9 @@ def import_commit(*, actor, batch: ImportBatch) -> ImportBatch:
     return import_commit_now(batch.pk, actor)
 
 
+@transaction.atomic
 def import_discard(*, actor, batch: ImportBatch) -> ImportBatch:
+    """Set aside a checked file that will not be imported (its hash may then be uploaded again)."""
     if organisation_id_of(actor) != batch.organisation_id:
         raise PermissionDeniedError(_("This import belongs to another company."))
     updated = ImportBatch.objects.filter(
@@ -279,6 +309,12 @@ def import_discard(*, actor, batch: ImportBatch) -> ImportBatch:
     if not updated:
         raise ConflictError(_("Only a checked file that was not imported can be discarded."))
     batch.refresh_from_db()
+    audit_record(
+        actor=actor,
+        action="transactions.import_discard",
+        obj=batch,
+        changes={"status": ImportBatch.Status.DISCARDED, "file": batch.filename},
+    )
     return batch
 
 

@@ -58,7 +58,8 @@ def give_back(line_id: int, amount: Decimal) -> Decimal:
 
 def exhaust_used_up(licence_ids) -> list[int]:
     """Mark exhausted every active licence whose lines are all at zero; the holder is told by
-    the licensing service (notify.licence_changed)."""
+    the licensing service (notify.licence_changed). The caller's one audit event names the
+    licences exhausted (the report's `licence_exhausted`)."""
     exhausted = []
     for licence_id in sorted(set(licence_ids)):
         if LicenceLine.objects.filter(licence_id=licence_id, balance__gt=0).exists():
@@ -67,7 +68,7 @@ def exhaust_used_up(licence_ids) -> list[int]:
             continue
         try:
             licensing_services.licence_transition(
-                actor=None, licence=Licence(pk=licence_id), action="exhaust"
+                actor=None, licence=Licence(pk=licence_id), action="exhaust", audit=False
             )
         except ConflictError:
             continue

@@ -90,8 +90,9 @@ def report_file(
     reason: str = "",
 ) -> TransactionReport:
     organisation_id = organisation_id_of(actor)
+    replaced: dict = {}
     if corrects is not None:
-        _cancel(actor=actor, report=corrects, reason=reason, replaced=True)
+        replaced = _cancel(actor=actor, report=corrects, reason=reason, replaced=True)
     ctx = BatchContext(organisation_id)
     valid, problems = validate_report(data, ctx)
     if problems:
@@ -176,14 +177,16 @@ def report_file(
             "total_kg": str(valid.total_kg),
             "draws": {str(k): str(v) for k, v in amounts.items()},
             "screening_hits": len(valid.screening_hits),
-            **({"corrects": corrects.pk} if corrects else {}),
+            **({"corrects": corrects.pk, **replaced} if corrects else {}),
             **({"licence_exhausted": exhausted} if exhausted else {}),
         },
     )
     return report
 
 
-def _cancel(*, actor, report: TransactionReport, reason: str, replaced: bool = False) -> None:
+def _cancel(*, actor, report: TransactionReport, reason: str, replaced: bool = False) -> dict:
+    """Reverse a report; returns what was given back. A correction (`replaced`) records it in
+    the new report's one event instead of an event of its own."""
     if not permissions.can_cancel_report(actor, report):
         raise PermissionDeniedError(_("Only the reporting company cancels its reports."))
     if not reason.strip():
@@ -213,15 +216,13 @@ def _cancel(*, actor, report: TransactionReport, reason: str, replaced: bool = F
             )
         )
     LedgerEntry.objects.bulk_create(entries)
-    audit_record(
-        actor=actor,
-        action="transaction.correct" if replaced else "transaction.cancel",
-        obj=report,
-        changes={
-            "reason": reason.strip(),
-            "returned": {e.licence_line_id: e.amount for e in entries},
-        },
-    )
+    changes = {
+        "reason": reason.strip(),
+        "returned": {e.licence_line_id: e.amount for e in entries},
+    }
+    if not replaced:
+        audit_record(actor=actor, action="transaction.cancel", obj=report, changes=changes)
+    return changes
 
 
 @transaction.atomic

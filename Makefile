@@ -1,4 +1,6 @@
 # The two commands of the README: `make run` and `make test`. Everything else is a helper.
+# `make test` builds the test database afresh (a database left by an interrupted run never
+# leaks into the result); PYTEST_ARGS="-x tests/licensing" replaces that for quick local runs.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -30,7 +32,7 @@ test: install chromium
 	@$(VENV)/bin/bandit --quiet --recursive --severity-level medium apps config
 	@DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run >/dev/null \
 		|| { echo "Model changes without a migration: run manage.py makemigrations"; exit 1; }
-	@$(VENV)/bin/pytest $(PYTEST_ARGS)
+	@$(VENV)/bin/pytest $(if $(PYTEST_ARGS),$(PYTEST_ARGS),--create-db)
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \

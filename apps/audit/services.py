@@ -165,7 +165,7 @@ def export_report_progress(*, job_id: int, rows_written: int, db=None) -> None:
     table = connection.ops.quote_name(ExportJob._meta.db_table)
     with (db or connection).cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET rows_written = %s WHERE id = %s AND status = %s",  # noqa: S608
+            f"UPDATE {table} SET rows_written = %s WHERE id = %s AND status = %s",  # noqa: S608 # nosec B608
             [rows_written, job_id, ExportJob.Status.RUNNING],
         )
 

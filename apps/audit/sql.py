@@ -88,6 +88,6 @@ def _create_role(name: str) -> str:
     literal = name.replace("'", "''")
     return (
         # The name is checked against ROLE_NAME and quoted; DO blocks take no parameters.
-        f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{literal}') "  # noqa: S608
+        f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{literal}') "  # noqa: S608 # nosec
         f"THEN CREATE ROLE {_ident(name)}; END IF; END $$"
     )

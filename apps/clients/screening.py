@@ -81,7 +81,7 @@ def _candidate_ids_postgres(parties: Sequence[Party]) -> dict[int, set[int]]:
                     ORDER BY similarity(t.key, q.key) DESC
                     LIMIT {CANDIDATES_PER_NAME}
                 ) c
-                """,  # noqa: S608 - only placeholders and an integer constant are interpolated
+                """,  # noqa: S608 # nosec B608 - only placeholders and an int constant
                 [v for row in name_rows for v in row],
             )
             for idx, entry_id in cursor.fetchall():
@@ -93,7 +93,7 @@ def _candidate_ids_postgres(parties: Sequence[Party]) -> dict[int, set[int]]:
                 WITH q(idx, ident) AS (VALUES {values})
                 SELECT q.idx, t.entry_id FROM q
                 JOIN clients_listentryterm t ON t.kind = 'id' AND t.value = q.ident
-                """,  # noqa: S608 - only placeholders are interpolated
+                """,  # noqa: S608 # nosec B608 - only placeholders are interpolated
                 [v for row in id_rows for v in row],
             )
             for idx, entry_id in cursor.fetchall():

@@ -24,7 +24,7 @@ def insert_ignore_returning(
         params.extend(f.get_db_prep_save(row[f.name], connection) for f in fields)
     back = ", ".join(qn(model._meta.get_field(name).column) for name in returning)
     sql = (
-        f"INSERT INTO {qn(model._meta.db_table)} ({columns}) "  # noqa: S608 - names from the model
+        f"INSERT INTO {qn(model._meta.db_table)} ({columns}) "  # noqa: S608 # nosec - model names
         f"VALUES {', '.join([placeholder] * len(rows))} "
         f"ON CONFLICT DO NOTHING RETURNING {back}"
     )

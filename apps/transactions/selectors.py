@@ -402,7 +402,7 @@ def statistical_flags(report_ids: list[int]) -> dict[int, set[str]]:
     )
     SELECT report_id, 'volume' FROM volume
     UNION SELECT report_id, 'structuring' FROM structuring
-    """  # noqa: S608 - table names and integer constants only
+    """  # noqa: S608 # nosec B608 - table names and integer constants only
     flags: dict[int, set[str]] = {}
     with connection.cursor() as cursor:
         cursor.execute(

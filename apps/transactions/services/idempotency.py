@@ -43,7 +43,7 @@ def _claim(organisation_id: int, key: str, user_id: int, digest: str) -> int | N
     table = IdempotencyKey._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (organisation_id, key, user_id, request_hash, created_at) "  # noqa: S608
+            f"INSERT INTO {table} (organisation_id, key, user_id, request_hash, created_at) "  # noqa: S608 # nosec
             "VALUES (%s, %s, %s, %s, CURRENT_TIMESTAMP) "
             "ON CONFLICT (organisation_id, key) DO NOTHING RETURNING id",
             [organisation_id, key, user_id, digest],

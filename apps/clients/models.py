@@ -11,15 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-
-class Sector(models.TextChoices):
-    AUTOMOTIVE = "automotive", _("Automotive")
-    SEMICONDUCTOR = "semiconductor", _("Semiconductor")
-    ELECTRONICS = "electronics", _("Electronics")
-    WIND = "wind", _("Wind energy")
-    DEFENCE = "defence", _("Defence")
-    RESEARCH = "research", _("Research")
-    OTHER = "other", _("Other")
+from apps.core.vocabulary import Sector
 
 
 class PartyRole(models.TextChoices):

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.vocabulary import Sector
 from apps.licensing.workflow import ApplicationStatus, LicenceStatus
 
 QUANTITY = {"max_digits": 18, "decimal_places": 3}
@@ -27,14 +28,8 @@ class Unit(models.TextChoices):
 UNIT_TO_KG = {Unit.KG: Decimal("1"), Unit.T: Decimal("1000"), Unit.G: Decimal("0.001")}
 
 
-class EndUseSector(models.TextChoices):
-    AUTOMOTIVE = "automotive", _("Automotive")
-    SEMICONDUCTOR = "semiconductor", _("Semiconductor")
-    ELECTRONICS = "electronics", _("Electronics")
-    WIND = "wind", _("Wind energy")
-    DEFENCE = "defence", _("Defence")
-    RESEARCH = "research", _("Research")
-    OTHER = "other", _("Other")
+# An end use is described in the same sectors as a client.
+EndUseSector = Sector
 
 
 class TransportMode(models.TextChoices):

@@ -31,3 +31,21 @@ class RequestContextMiddleware:
             context.reset(token)
         response["X-Request-ID"] = request_id
         return response
+
+
+class RejectNulBytesMiddleware:
+    """A NUL byte in a query parameter can never match anything PostgreSQL stores (its text
+    type cannot hold NUL) and makes the database raise: answer 400 before any view runs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any("\x00" in value for _key, values in request.GET.lists() for value in values):
+            from django.http import HttpResponseBadRequest, JsonResponse
+
+            if request.path.startswith("/api/"):
+                body = {"error": {"code": "invalid", "message": "NUL bytes are not allowed."}}
+                return JsonResponse(body, status=400)
+            return HttpResponseBadRequest("NUL bytes are not allowed in the address.")
+        return self.get_response(request)

@@ -138,3 +138,11 @@ def test_password_reset_sends_a_link_only_to_known_addresses(client, producer_ad
 
     assert [m.to for m in mail.outbox] == [[producer_admin.email]]
     assert "/accounts/password/reset/" in mail.outbox[0].body
+
+
+def test_a_nul_byte_in_the_query_is_a_400_not_a_500(client_for, reviewer):
+    api = client_for(reviewer).get("/api/v1/review/cases/", {"destination": "D\x00E"})
+    page = client_for(reviewer).get(reverse("accounts:organisation_list"), {"q": "a\x00b"})
+    assert api.status_code == 400
+    assert api.json()["error"]["code"] == "invalid"
+    assert page.status_code == 400

@@ -148,6 +148,53 @@ def _check_header(header: list[str]) -> list[str]:
     return names
 
 
+def _csv_row_reader(names: list[str]):
+    """A function from a CSV row (a list of strings) to a ReportInput, by column position.
+
+    The same as row_to_input(dict(zip(names, row))) without building a dict per row; a column
+    the header lacks, or a short row's missing cells, read as "".
+    """
+    width = len(names)
+    position = {name: names.index(name) for name in COLUMNS if name in names}
+    pick = [position.get(name, width) for name in COLUMNS]  # `width` is the padding ""
+    (ref, lic, pur, con, end, inc, cd, ld, dd, ad, ori, dst, port, cdn, item, form, hs, qty,
+     unit, val, cur) = pick  # fmt: skip
+
+    def read(row: list[str]) -> ReportInput:
+        if len(row) != width:
+            row = (row + [""] * width)[:width]
+        row.append("")
+        return ReportInput(
+            reference=row[ref],
+            licence=row[lic],
+            purchaser=row[pur],
+            consignee=row[con],
+            end_user=row[end],
+            incoterm=row[inc],
+            contract_date=row[cd],
+            loading_date=row[ld],
+            departure_date=row[dd],
+            arrival_date=row[ad],
+            origin=row[ori],
+            destination_country=row[dst],
+            port_of_clearance=row[port],
+            customs_declaration_number=row[cdn],
+            lines=[
+                LineInput(
+                    item=row[item],
+                    form=row[form],
+                    quantity=row[qty],
+                    unit=row[unit],
+                    value=row[val],
+                    currency=row[cur],
+                    hs_code=row[hs],
+                )
+            ],
+        )
+
+    return read
+
+
 def iter_csv(stream) -> Iterator[tuple[int, ReportInput]]:
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     reader = csv.reader(text)
@@ -157,12 +204,12 @@ def iter_csv(stream) -> Iterator[tuple[int, ReportInput]]:
         raise FileProblem(_("The file is empty.")) from None
     except (UnicodeDecodeError, csv.Error):
         raise FileProblem(_("The file is not a UTF-8 CSV file.")) from None
-    names = _check_header(header)
+    read = _csv_row_reader(_check_header(header))
     try:
         for row in reader:
             if not any(cell.strip() for cell in row):
                 continue
-            yield reader.line_num, row_to_input(dict(zip(names, row, strict=False)))
+            yield reader.line_num, read(row)
     except (UnicodeDecodeError, csv.Error) as exc:
         raise FileProblem(
             _("Line %(n)s: the file cannot be read as UTF-8 CSV (%(e)s).")

@@ -14,6 +14,11 @@ MAX_QUANTITY = Decimal("999999999999999.999")  # 18 digits, 3 decimals
 
 def convert(quantity: Decimal, from_unit: str, to_unit: str) -> Decimal | None:
     """`quantity` in `to_unit`, exactly, or None when it needs more than three decimals."""
+    if from_unit == to_unit:  # the common case, without a 60-digit context
+        if abs(quantity) > MAX_QUANTITY:
+            return None
+        exact = quantity.quantize(PLACES)
+        return exact if exact == quantity else None
     with localcontext() as ctx:
         ctx.prec = 60
         result = quantity * TO_KG[from_unit] / TO_KG[to_unit]

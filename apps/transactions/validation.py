@@ -187,6 +187,11 @@ class BatchContext:
         self.refresh_hits()
         self._foreign_numbers: dict[str, bool] = {}
         self._dates: dict[object, dt.date | None] = {}
+        # Lookups memoised per batch: a file names the same few clients, items and dates
+        # on every row, so each distinct value is resolved once (outcome, or why it failed).
+        self.client_memo: dict[object, tuple[Client | None, str | None]] = {}
+        self.entry_memo: dict[tuple, tuple] = {}
+        self.in_force_memo: dict[tuple[int, dt.date], bool] = {}
 
     def refresh_hits(self) -> None:
         """Open or confirmed screening hits of the company's clients (after screening)."""
@@ -249,6 +254,8 @@ class BatchContext:
             return self._dates[value]
         except KeyError:
             pass
+        except TypeError:  # a list or an object where a date belongs
+            return None
         try:
             parsed = dt.date.fromisoformat(str(value).strip())
         except ValueError:
@@ -339,80 +346,114 @@ def check_customs_number(
     return text
 
 
-def _resolve_client(ref, role: str, role_label: str, ctx: BatchContext, problems: Problems):
-    text = str(ref).strip() if ref is not None else ""
+def _lookup_client(text: str, ctx: BatchContext) -> tuple[Client | None, str | None]:
+    """(client, None) or (client or None, why not): required, ambiguous, unknown, archived."""
     if not text:
-        problems.add(role, _("%(role)s is required.") % {"role": role_label})
-        return None
-    client = None
-    if isinstance(ref, int) or text.isdigit():
+        return None, "required"
+    if text.isdigit():
         client = ctx.clients.get(int(text))
     else:
         matches = ctx.clients_by_name.get(text.casefold(), [])
         active = [c for c in matches if c.archived_at is None]
-        client = (active or matches or [None])[0]
         if len(active) > 1:
-            problems.add(
-                role,
-                _("%(role)s %(name)r matches several clients in your book: give its id.")
-                % {"role": role_label, "name": text},
-            )
-            return None
+            return None, "ambiguous"
+        client = (active or matches or [None])[0]
     if client is None:
+        return None, "unknown"
+    if client.archived_at is not None:
+        return client, "archived"
+    return client, None
+
+
+def _resolve_client(ref, role: str, role_label: str, ctx: BatchContext, problems: Problems):
+    text = str(ref).strip() if ref is not None else ""
+    try:
+        client, why = ctx.client_memo[text]
+    except KeyError:
+        client, why = ctx.client_memo[text] = _lookup_client(text, ctx)
+    if why is None:
+        return client
+    if why == "required":
+        problems.add(role, _("%(role)s is required.") % {"role": role_label})
+    elif why == "ambiguous":
+        problems.add(
+            role,
+            _("%(role)s %(name)r matches several clients in your book: give its id.")
+            % {"role": role_label, "name": text},
+        )
+    elif why == "unknown":
         problems.add(
             role,
             _("%(role)s %(name)r is not in your client book.") % {"role": role_label, "name": text},
         )
-        return None
-    if client.archived_at is not None:
+    else:
         problems.add(
             role,
             _("%(role)s %(name)s is archived in your client book; choose an active client.")
             % {"role": role_label, "name": client.legal_name},
         )
-        return None
-    return client
+    return None
 
 
 def _resolve_entry(
     line: LineInput, ctx: BatchContext, label: str, problems: Problems, licence_id=None
 ):
-    form = (line.form or "").strip().lower()
-    if isinstance(line.item, int) or str(line.item).strip().isdigit():
-        entry = ctx.entries.get(int(str(line.item).strip()))
-        if entry is None:
-            problems.add("lines", _("%(line)s: unknown catalogue item.") % {"line": label})
-            return None, form
-        if form not in entry.forms:
-            problems.add(
-                "lines",
-                _("%(line)s: %(ref)s does not come in the form %(form)r.")
-                % {"line": label, "ref": entry.reference, "form": form},
-            )
-            return None, form
-        return entry, form
-    ref = str(line.item or "").strip().upper()
-    if not _ITEM.match(ref):
-        problems.add(
-            "lines",
-            _("%(line)s: item %(ref)r is not a control code like 1C905.a.")
-            % {"line": label, "ref": line.item or ""},
+    item = line.item if type(line.item) in (str, int) else str(line.item)  # True is no id
+    key = (item, line.form, licence_id)
+    try:
+        entry, form, why, ref = ctx.entry_memo[key]
+    except KeyError:
+        entry, form, why, ref = ctx.entry_memo[key] = _lookup_entry(
+            item, line.form, ctx, licence_id
         )
-        return None, form
+    if why is None:
+        return entry, form
+    if why == "unknown_id":
+        message = _("%(line)s: unknown catalogue item.") % {"line": label}
+    elif why == "wrong_form":
+        message = _("%(line)s: %(ref)s does not come in the form %(form)r.") % {
+            "line": label,
+            "ref": ref,
+            "form": form,
+        }
+    elif why == "not_a_code":
+        message = _("%(line)s: item %(ref)r is not a control code like 1C905.a.") % {
+            "line": label,
+            "ref": ref,
+        }
+    else:
+        message = _("%(line)s: %(ref)s in the form %(form)r is not in the control catalogue.") % {
+            "line": label,
+            "ref": ref,
+            "form": form,
+        }
+    problems.add("lines", message)
+    return None, form
+
+
+def _lookup_entry(item: str | int, form: str, ctx: BatchContext, licence_id) -> tuple:
+    """(entry or None, form, why not or None, the reference as named in messages)."""
+    form = (form or "").strip().lower()
+    if isinstance(item, int) or item.strip().isdigit():
+        entry = ctx.entries.get(int(str(item).strip()))
+        if entry is None:
+            return None, form, "unknown_id", ""
+        if form not in entry.forms:
+            return None, form, "wrong_form", entry.reference
+        return entry, form, None, entry.reference
+    ref = str(item or "").strip().upper()
+    if not _ITEM.match(ref):
+        return None, form, "not_a_code", item or ""
     candidates = [e for e in ctx.entries_by_ref.get(ref, []) if form in e.forms]
     # Several entries can share a reference and a form (1C904.a metal products and the named
     # magnet entry): the one the licence covers wins.
     covered = ctx.lines_by_licence.get(licence_id, {}) if licence_id else {}
-    entry = next((e for e in candidates if (e.pk, form) in covered), None) or next(
+    entry = next((e for e in candidates if (e.id, form) in covered), None) or next(
         iter(candidates), None
     )
     if entry is None:
-        problems.add(
-            "lines",
-            _("%(line)s: %(ref)s in the form %(form)r is not in the control catalogue.")
-            % {"line": label, "ref": ref, "form": form},
-        )
-    return entry, form
+        return None, form, "not_in_catalogue", ref
+    return entry, form, None, ref
 
 
 def validate_report(
@@ -499,15 +540,15 @@ def validate_report(
     hits = []
     for role, _label in CLIENT_ROLES:
         client = clients[role]
-        for hit in ctx.hits.get(client.pk, ()):
+        for hit in ctx.hits.get(client.id, ()):
             hits.append({"role": role, "client": client.legal_name, **hit})
     return (
         ValidReport(
             reference=reference,
-            licence_id=licence.pk if licence else None,
-            purchaser_id=clients["purchaser"].pk,
-            consignee_id=clients["consignee"].pk,
-            end_user_id=clients["end_user"].pk,
+            licence_id=licence.id if licence else None,
+            purchaser_id=clients["purchaser"].id,
+            consignee_id=clients["consignee"].id,
+            end_user_id=clients["end_user"].id,
             incoterm=incoterm,
             contract_date=dates["contract_date"],
             loading_date=loading,
@@ -574,7 +615,7 @@ def _check_licence(data, ctx, destination, end_user, loading, problems) -> Licen
             _("Destination %(d)s differs from licence %(n)s's destination %(l)s.")
             % {"d": destination, "n": number, "l": licence.destination_country},
         )
-    if end_user is not None and end_user.pk not in ctx.end_users.get(licence.pk, ()):
+    if end_user is not None and end_user.id not in ctx.end_users.get(licence.id, ()):
         problems.add(
             "end_user",
             _("End user %(c)s is not the end user named on licence %(n)s.")
@@ -584,7 +625,7 @@ def _check_licence(data, ctx, destination, end_user, loading, problems) -> Licen
 
 
 def _check_line(line, label, ctx, licence, loading, drawn, controlled_refs, problems):
-    entry, form = _resolve_entry(line, ctx, label, problems, licence.pk if licence else None)
+    entry, form = _resolve_entry(line, ctx, label, problems, licence.id if licence else None)
     unit = (line.unit or "").strip().lower()
     quantity = parse_decimal(line.quantity)
     ok = entry is not None
@@ -634,13 +675,18 @@ def _check_line(line, label, ctx, licence, loading, drawn, controlled_refs, prob
             % {"line": label, "q": quantity, "u": unit},
         )
         return None
-    controlled = loading is not None and entry.in_force_on(loading)
+    controlled = False
+    if loading is not None:
+        try:
+            controlled = ctx.in_force_memo[entry.id, loading]
+        except KeyError:
+            controlled = ctx.in_force_memo[entry.id, loading] = entry.in_force_on(loading)
     if controlled:
         controlled_refs.append(f"{entry.reference} ({label.lower()})")
     licence_line = None
     in_licence_unit = None
     if licence is not None:
-        licence_line = ctx.lines_by_licence.get(licence.pk, {}).get((entry.pk, form))
+        licence_line = ctx.lines_by_licence.get(licence.id, {}).get((entry.id, form))
         if licence_line is None and controlled:
             problems.add(
                 "lines",
@@ -657,7 +703,8 @@ def _check_line(line, label, ctx, licence, loading, drawn, controlled_refs, prob
                 % {"line": label, "q": quantity, "u": unit, "lu": licence_line.unit},
             )
             return None
-        left = ctx.balances[licence_line.pk] - drawn[licence_line.pk]
+        line_id = licence_line.id
+        left = ctx.balances[line_id] - drawn[line_id]
         if in_licence_unit > left:
             problems.add(
                 "lines",
@@ -669,15 +716,15 @@ def _check_line(line, label, ctx, licence, loading, drawn, controlled_refs, prob
                 },
             )
             return None
-        drawn[licence_line.pk] += in_licence_unit
+        drawn[line_id] += in_licence_unit
     return ValidLine(
-        catalogue_entry_id=entry.pk,
+        catalogue_entry_id=entry.id,
         form=form,
         hs_code=hs_code,
         quantity=quantity,
         unit=unit,
         quantity_kg=quantity_kg,
-        licence_line_id=licence_line.pk if licence_line else None,
+        licence_line_id=licence_line.id if licence_line else None,
         quantity_licence_unit=in_licence_unit,
         value=value.quantize(_MONEY_PLACES),
         currency=currency,

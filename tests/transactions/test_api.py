@@ -165,3 +165,20 @@ def test_officials_read_every_company_but_cannot_report(
     assert listed["results"][0]["organisation"] == licence.organisation.legal_name
     refused = post(official, reverse("api:transaction-list"), body(licence, buyer))
     assert refused.status_code == 403
+
+
+@pytest.mark.django_db
+def test_values_of_the_wrong_json_type_are_refused_not_crashed(
+    client_for, producer, licence, buyer
+):
+    client = client_for(producer)
+    url = reverse("api:transaction-list")
+    line = {**body(licence, buyer)["lines"][0], "item": True, "quantity": [1]}
+    payload = body(licence, buyer, loading_date={"y": 2026}, purchaser=True, lines=[line])
+    refused = post(client, url, payload)
+    assert refused.status_code == 400, refused.content
+    message = refused.json()["error"]["message"]
+    assert "Loading date is required as YYYY-MM-DD" in message
+    assert "Purchaser 'True' is not in your client book." in message
+    assert TransactionReport.objects.count() == 0
+    assert LicenceLine.objects.get(licence=licence).balance == Decimal("100")

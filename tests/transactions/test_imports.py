@@ -261,3 +261,115 @@ def test_commit_loads_the_checked_rows_or_checks_again_when_something_changed(
         licence.pk,
     )
     assert LicenceLine.objects.get(licence=licence).balance == Decimal("99.959")
+
+
+def test_free_text_with_tabs_backslashes_and_newlines_is_stored_exactly(producer, licence, buyer):
+    """The checked rows are staged as COPY text: free text must come back byte for byte."""
+    loading = days_ago(5)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(importing.COLUMNS)
+    texts = [("PO\t7\\x1f", "Gan\nzhou \\N", "Shang\\hai\r"), ("\\", "Baotou", "Ningbo \x1f")]
+    for i, (reference, origin, port) in enumerate(texts):
+        row = dict(zip(importing.COLUMNS, importing.EXAMPLE, strict=True))
+        row.update(
+            reference=reference,
+            licence_number=licence.number,
+            purchaser=buyer.legal_name,
+            consignee=buyer.legal_name,
+            end_user=buyer.legal_name,
+            contract_date=str(days_ago(30)),
+            loading_date=str(loading),
+            departure_date=str(days_ago(4)),
+            arrival_date=str(days_ago(-10)),
+            origin=origin,
+            port_of_clearance=port,
+            customs_declaration_number=cdn(loading, i + 1),
+            quantity="1.5",
+        )
+        writer.writerow([row[c] for c in importing.COLUMNS])
+    batch = services.import_check(
+        services.import_upload(
+            actor=producer, content=out.getvalue().encode(), filename="text.csv"
+        ).pk
+    )
+    assert batch.status == "valid", batch.errors
+    assert batch.staged  # committed from the staged rows, not checked again
+    services.import_commit(actor=producer, batch=batch)
+    stored = list(
+        TransactionReport.objects.filter(import_batch=batch)
+        .order_by("id")
+        .values_list("reference", "origin", "port_of_clearance")
+    )
+    assert stored == [(r, o.strip(), p.strip()) for r, o, p in texts]
+    assert LicenceLine.objects.get(licence=licence).balance == Decimal("97.000")
+
+
+def test_optional_columns_may_be_left_out_and_short_rows_read_as_empty(producer, licence, buyer):
+    loading = days_ago(5)
+    columns = [c for c in importing.COLUMNS if c not in ("reference", "hs_code")]
+    values = {
+        **dict(zip(importing.COLUMNS, importing.EXAMPLE, strict=True)),
+        "licence_number": licence.number,
+        "purchaser": buyer.legal_name,
+        "consignee": buyer.legal_name,
+        "end_user": buyer.legal_name,
+        "contract_date": str(days_ago(30)),
+        "loading_date": str(loading),
+        "departure_date": str(days_ago(4)),
+        "arrival_date": str(days_ago(-10)),
+        "quantity": "2",
+    }
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    full = [values[c] for c in columns]
+    writer.writerow([*full[:-1], values["currency"], "an extra cell"])
+    short = full[:-1]  # no currency cell at all
+    short[columns.index("customs_declaration_number")] = cdn(loading, 2)
+    writer.writerow(short)
+    batch = services.import_check(
+        services.import_upload(actor=producer, content=out.getvalue().encode(), filename="s.csv").pk
+    )
+    assert batch.status == "invalid"
+    assert batch.errors == [
+        {"line": 3, "message": "Line 3: currency '' must be an ISO 4217 code like USD."}
+    ]
+    assert TransactionReport.objects.count() == 0
+
+
+def test_every_row_naming_a_bad_client_gets_its_own_message(producer, licence, buyer, other_buyer):
+    """Client names are resolved once per file; each row still gets its message and line."""
+    other_buyer.archived_at = other_buyer.created_at
+    other_buyer.save(update_fields=["archived_at"])
+    bad = [
+        {"purchaser": "Nobody GmbH"},
+        {"consignee": other_buyer.legal_name},
+        {"purchaser": "Nobody GmbH"},
+        {"end_user": ""},
+    ]
+    lines = rows_csv(licence, buyer, 6).decode().splitlines()
+    header = lines[0].split(",")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for number, text in enumerate(lines[1:], start=2):
+        row = dict(zip(header, next(csv.reader([text])), strict=True))
+        if number - 2 < len(bad):
+            row.update(bad[number - 2])
+        writer.writerow([row[c] for c in header])
+    batch = services.import_check(
+        services.import_upload(actor=producer, content=out.getvalue().encode(), filename="c.csv").pk
+    )
+    assert batch.status == "invalid"
+    assert batch.error_count == 4
+    assert batch.errors == [
+        {"line": 2, "message": "Line 2: Purchaser 'Nobody GmbH' is not in your client book."},
+        {
+            "line": 3,
+            "message": f"Line 3: Consignee {other_buyer.legal_name} is archived in your client "
+            "book; choose an active client.",
+        },
+        {"line": 4, "message": "Line 4: Purchaser 'Nobody GmbH' is not in your client book."},
+        {"line": 5, "message": "Line 5: End user is required."},
+    ]

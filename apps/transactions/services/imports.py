@@ -152,10 +152,17 @@ def needs_task(batch: ImportBatch) -> bool:
     return batch.row_count > settings.TRANSACTIONS_IMPORT_SYNC_MAX_ROWS
 
 
+def _unwrapped(stream):
+    """The storage's own file object when it has one: reading line by line through Django's
+    File wrappers asks `closed` through a chain of Python calls on every read."""
+    inner = getattr(getattr(stream, "file", None), "file", None)
+    return inner if isinstance(inner, io.IOBase) else stream
+
+
 def _rows(batch: ImportBatch) -> Iterator[tuple[int, object]]:
     reader = importing.READERS[batch.file_format]
     with batch.file.open("rb") as stream:
-        data = stream if batch.file_format != "xlsx" else io.BytesIO(stream.read())
+        data = _unwrapped(stream) if batch.file_format != "xlsx" else io.BytesIO(stream.read())
         yield from reader(data)
 
 
@@ -468,50 +475,77 @@ LINE_COLUMNS = [
 ]
 
 
+# A checked row is staged as one line of COPY text: the report's fields in this order, then
+# each line's fields, \x1f between them. Ids, numbers, dates, codes checked against fixed
+# patterns (incoterm, country, currency, form, unit, declaration number, HS code) cannot hold a
+# tab, newline or backslash; only free text and JSON are escaped.
 STAGED_REPORT_COLUMNS = [
-    c for c in REPORT_COLUMNS if c not in ("id", "filed_by_id", "filed_at", "import_batch_id")
+    "organisation_id",
+    "reference",
+    "licence_id",
+    "status",
+    "source",
+    "purchaser_id",
+    "consignee_id",
+    "end_user_id",
+    "incoterm",
+    "contract_date",
+    "loading_date",
+    "departure_date",
+    "arrival_date",
+    "origin",
+    "destination_country",
+    "port_of_clearance",
+    "customs_declaration_number",
+    "total_kg",
+    "screening_flag",
+    "screening_hits",
+    "cancel_reason",
 ]
-STAGED_LINE_COLUMNS = [c for c in LINE_COLUMNS if c not in ("id", "report_id", "position")]
+STAGED_LINE_COLUMNS = [
+    "catalogue_entry_id",
+    "form",
+    "hs_code",
+    "quantity",
+    "unit",
+    "quantity_kg",
+    "licence_line_id",
+    "quantity_licence_unit",
+    "value",
+    "currency",
+]
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\x1f": "\\x1f"})
 
 
-def _copy_text(value) -> str:
-    """One value in COPY's text format."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    return str(value).translate(_ESCAPES)
+def _text(value: str) -> str:
+    """Free text in COPY's text format."""
+    return value.translate(_ESCAPES)
+
+
+def _opt(value) -> str:
+    """An optional id or number in COPY's text format."""
+    return "\\N" if value is None else str(value)
 
 
 def stage_record(valid: ValidReport, batch: ImportBatch) -> str:
-    """A checked row for COPY: the report's fields, then each line's (\\x1f between them)."""
-    report = {
-        "organisation_id": batch.organisation_id,
-        "reference": valid.reference,
-        "licence_id": valid.licence_id,
-        "status": "accepted",
-        "source": batch.source,
-        "purchaser_id": valid.purchaser_id,
-        "consignee_id": valid.consignee_id,
-        "end_user_id": valid.end_user_id,
-        "incoterm": valid.incoterm,
-        "contract_date": valid.contract_date,
-        "loading_date": valid.loading_date,
-        "departure_date": valid.departure_date,
-        "arrival_date": valid.arrival_date,
-        "origin": valid.origin,
-        "destination_country": valid.destination_country,
-        "port_of_clearance": valid.port_of_clearance,
-        "customs_declaration_number": valid.customs_declaration_number,
-        "total_kg": valid.total_kg,
-        "screening_flag": bool(valid.screening_hits),
-        "screening_hits": json.dumps(valid.screening_hits),
-        "cancel_reason": "",
-    }
-    parts = ["\t".join(_copy_text(report[c]) for c in STAGED_REPORT_COLUMNS)]
-    for line in valid.lines:
-        parts.append("\t".join(_copy_text(getattr(line, c, None)) for c in STAGED_LINE_COLUMNS))
+    """A checked row for COPY, its fields in the order of STAGED_REPORT_COLUMNS and
+    STAGED_LINE_COLUMNS (an f-string: this runs once per row of a 100,000-row file)."""
+    v = valid
+    hits = _text(json.dumps(v.screening_hits)) if v.screening_hits else "[]"
+    flag = "t" if v.screening_hits else "f"
+    parts = [
+        f"{batch.organisation_id}\t{_text(v.reference)}\t{_opt(v.licence_id)}\taccepted\t"
+        f"{batch.source}\t{v.purchaser_id}\t{v.consignee_id}\t{v.end_user_id}\t{v.incoterm}\t"
+        f"{v.contract_date}\t{v.loading_date}\t{v.departure_date}\t{v.arrival_date}\t"
+        f"{_text(v.origin)}\t{v.destination_country}\t{_text(v.port_of_clearance)}\t"
+        f"{v.customs_declaration_number}\t{v.total_kg}\t{flag}\t{hits}\t"
+    ]
+    for line in v.lines:
+        parts.append(
+            f"{line.catalogue_entry_id}\t{line.form}\t{line.hs_code}\t{line.quantity}\t"
+            f"{line.unit}\t{line.quantity_kg}\t{_opt(line.licence_line_id)}\t"
+            f"{_opt(line.quantity_licence_unit)}\t{line.value}\t{line.currency}"
+        )
     return "\x1f".join(parts) + "\n"
 
 
@@ -548,7 +582,7 @@ class _Writer:
             "FROM STDIN"
         )
         with self.batch.staged.open("rb") as raw:
-            text = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
+            text = io.TextIOWrapper(_unwrapped(raw), encoding="utf-8", newline="\n")
             while records := [r.rstrip("\n").split("\x1f") for r in itertools.islice(text, CHUNK)]:
                 with connection.cursor() as cursor:
                     report_ids = self._ids(cursor, report_table, len(records))

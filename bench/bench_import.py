@@ -236,10 +236,21 @@ def copy_stored(connection, path, licence, buyer, user) -> float:
     from django.db import transaction
     from django.utils import timezone
 
-    from apps.transactions.models import TransactionLine, TransactionReport
+    from apps.transactions.models import ImportBatch, TransactionLine, TransactionReport
     from apps.transactions.services.imports import LINE_COLUMNS, REPORT_COLUMNS
 
     line = licence.lines.get()
+    # Imported rows point to their import (one more foreign key), so these do too.
+    batch = ImportBatch.objects.create(
+        organisation_id=licence.organisation_id,
+        uploaded_by=user,
+        filename="baseline.csv",
+        file_format="csv",
+        sha256="0" * 64,
+        size=0,
+        row_count=0,
+        status=ImportBatch.Status.DISCARDED,
+    )
     report_table = TransactionReport._meta.db_table
     line_table = TransactionLine._meta.db_table
     now = timezone.now().isoformat()
@@ -277,7 +288,7 @@ def copy_stored(connection, path, licence, buyer, user) -> float:
                 "screening_hits": "[]",
                 "filed_by_id": user.pk,
                 "filed_at": now,
-                "import_batch_id": "\\N",
+                "import_batch_id": batch.pk,
                 "cancel_reason": "",
             }
             reports.append("\t".join(str(fields[c]) for c in REPORT_COLUMNS) + "\n")

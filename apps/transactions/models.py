@@ -112,7 +112,10 @@ class TransactionReport(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="transaction_reports"
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="transaction_reports",
+        db_index=False,  # (organisation, loading_date) below serves every lookup by company
     )
     reference = models.CharField(_("your reference"), max_length=60, blank=True)
     licence = models.ForeignKey(

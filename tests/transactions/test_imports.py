@@ -11,7 +11,12 @@ from apps.audit.models import AuditEvent
 from apps.core.errors import ConflictError, DomainError
 from apps.licensing.models import LicenceLine
 from apps.transactions import importing, services, tasks
-from apps.transactions.models import ImportBatch, LedgerEntry, TransactionReport
+from apps.transactions.models import (
+    ImportBatch,
+    LedgerEntry,
+    TransactionLine,
+    TransactionReport,
+)
 from tests.transactions.conftest import cdn, days_ago
 
 pytestmark = pytest.mark.django_db
@@ -254,6 +259,32 @@ def test_commit_loads_the_checked_rows_or_checks_again_when_something_changed(
         TransactionReport.objects.filter(import_batch=slow).order_by("id").values(*fields)
     )
     assert loaded_fast == loaded_slow[:20]
+    # Every stored field, reports and lines, is the same by either path (the staged record's
+    # field order is written out by hand in stage_record).
+    every = [f.attname for f in TransactionReport._meta.concrete_fields]
+    ignore = {"id", "import_batch_id", "filed_at"}
+    same = [name for name in every if name not in ignore]
+    assert (
+        list(TransactionReport.objects.filter(import_batch=fast).order_by("id").values_list(*same))
+        == list(
+            TransactionReport.objects.filter(import_batch=slow).order_by("id").values_list(*same)
+        )[:20]
+    )
+    line_fields = [
+        f.attname for f in TransactionLine._meta.concrete_fields if f.name not in ("id", "report")
+    ]
+    assert (
+        list(
+            TransactionLine.objects.filter(report__import_batch=fast)
+            .order_by("report_id")
+            .values_list(*line_fields)
+        )
+        == list(
+            TransactionLine.objects.filter(report__import_batch=slow)
+            .order_by("report_id")
+            .values_list(*line_fields)
+        )[:20]
+    )
     lines = TransactionReport.objects.filter(import_batch=fast).first().lines.get()
     assert (lines.quantity, lines.unit, lines.licence_line.licence_id) == (
         Decimal("0.001"),

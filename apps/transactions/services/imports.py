@@ -480,40 +480,9 @@ LINE_COLUMNS = [
 # patterns (incoterm, country, currency, form, unit, declaration number, HS code) cannot hold a
 # tab, newline or backslash; only free text and JSON are escaped.
 STAGED_REPORT_COLUMNS = [
-    "organisation_id",
-    "reference",
-    "licence_id",
-    "status",
-    "source",
-    "purchaser_id",
-    "consignee_id",
-    "end_user_id",
-    "incoterm",
-    "contract_date",
-    "loading_date",
-    "departure_date",
-    "arrival_date",
-    "origin",
-    "destination_country",
-    "port_of_clearance",
-    "customs_declaration_number",
-    "total_kg",
-    "screening_flag",
-    "screening_hits",
-    "cancel_reason",
+    c for c in REPORT_COLUMNS if c not in ("id", "filed_by_id", "filed_at", "import_batch_id")
 ]
-STAGED_LINE_COLUMNS = [
-    "catalogue_entry_id",
-    "form",
-    "hs_code",
-    "quantity",
-    "unit",
-    "quantity_kg",
-    "licence_line_id",
-    "quantity_licence_unit",
-    "value",
-    "currency",
-]
+STAGED_LINE_COLUMNS = [c for c in LINE_COLUMNS if c not in ("id", "report_id", "position")]
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\x1f": "\\x1f"})
 
 

@@ -5,7 +5,7 @@ import random
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Sum
 
 from apps.audit.models import AuditEvent
@@ -230,16 +230,38 @@ def test_correction_replaces_the_report_through_reversal(producer, licence, buye
     assert_ledger_adds_up(licence)
 
 
-def test_ledger_is_append_only_in_the_database(producer, licence, buyer):
-    services.transaction_report(actor=producer, data=report_input(licence, buyer))
-    from django.db import transaction
-
-    with (
-        pytest.raises(Exception, match="append-only"),
-        transaction.atomic(),
-        connection.cursor() as cursor,
-    ):
-        cursor.execute("UPDATE transactions_ledgerentry SET reason = 'edited'")
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE transactions_ledgerentry SET reason = 'edited'",
+        "DELETE FROM transactions_ledgerentry",
+        "TRUNCATE transactions_ledgerentry",
+        # a cascade from the reports reaches the ledger, and its trigger, too
+        "TRUNCATE transactions_transactionreport CASCADE",
+    ],
+)
+def test_ledger_is_append_only_in_the_database(producer, licence, buyer, statement):
+    # given a ledger entry and a session without the test harness's truncate flag
+    report = services.transaction_report(actor=producer, data=report_input(licence, buyer))
+    with connection.cursor() as cursor:
+        # the test's own inserts' deferred foreign-key checks first, or PostgreSQL refuses
+        # TRUNCATE for that reason before the trigger is reached
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET raretrack.audit_allow_truncate = 'off'")
+    try:
+        # when
+        with (
+            pytest.raises(DatabaseError, match="append-only") as refused,
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET raretrack.audit_allow_truncate = 'on'")
+    # then
+    assert statement.split()[0] in str(refused.value)
+    assert LedgerEntry.objects.filter(report=report, reason="").count() == 1
 
 
 def test_balance_equals_grant_minus_ledger_after_random_operations(

@@ -1,4 +1,5 @@
-"""The ledger against licence balances: compare-and-set draw-downs, reversals, exhaustion.
+"""The ledger against licence balances: compare-and-set draw-downs, reversals, exhaustion and
+reactivation of an exhausted licence that was given quantities back.
 
 Every movement is one conditional UPDATE of the licence line (`balance >= amount`) plus an
 append-only LedgerEntry in the same transaction, so balance == granted - sum(ledger) always and
@@ -6,9 +7,11 @@ the database's CHECK (balance >= 0) is never the thing that says no. Lines are u
 order so two transactions drawing on the same lines never deadlock.
 """
 
+import datetime as dt
 from decimal import Decimal
 
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.errors import ConflictError, DomainError
@@ -74,3 +77,30 @@ def exhaust_used_up(licence_ids) -> list[int]:
             continue
         exhausted.append(licence_id)
     return exhausted
+
+
+def restorable(licence: Licence, today: dt.date | None = None) -> bool:
+    """An exhausted licence still within its validity may become active again once it has a
+    balance; any other state (suspended, revoked, expired...) is not the ledger's to change."""
+    today = today or timezone.localdate()
+    return licence.status == "exhausted" and licence.issued_on <= today <= licence.valid_until
+
+
+def restore_replenished(licence_ids, *, reason: str) -> list[int]:
+    """Make active again every exhausted licence, still valid, that a reversal gave quantities
+    back to. The transition is recorded in the licence's history (with `reason`) and the holder
+    is told; the caller's one audit event names the licences restored (`licence_restored`)."""
+    restored = []
+    for licence in Licence.objects.filter(pk__in=set(licence_ids)).order_by("pk"):
+        if not restorable(licence):
+            continue
+        if not LicenceLine.objects.filter(licence_id=licence.pk, balance__gt=0).exists():
+            continue
+        try:
+            licensing_services.licence_transition(
+                actor=None, licence=licence, action="restore", reason=reason, audit=False
+            )
+        except ConflictError:
+            continue
+        restored.append(licence.pk)
+    return restored

@@ -113,6 +113,11 @@ def report_get_for(user, pk: int) -> TransactionReport:
         raise Http404 from None
 
 
+def report_corrected_by(report: TransactionReport) -> TransactionReport | None:
+    """The report that replaced this one (a correction), if any."""
+    return report.corrections.order_by("id").first()
+
+
 def report_lines(report: TransactionReport) -> QuerySet[TransactionLine]:
     return report.lines.select_related("catalogue_entry", "licence_line").order_by("position")
 
@@ -155,6 +160,35 @@ def balance_list_for(user, *, status: str = "", search: str = "") -> QuerySet[Li
 def licence_for_ledger(user, pk: int) -> Licence:
     """The licence page section: its holder and the authority see it (licensing's scope)."""
     return licensing_selectors.licence_get_for(user, pk)
+
+
+def licence_restorable(licence: Licence, today: dt.date | None = None) -> bool:
+    """An exhausted licence still within its validity becomes active again once a reversal gives
+    it a balance; any other state (suspended, revoked, expired...) is not the ledger's to change."""
+    today = today or timezone.localdate()
+    return licence.status == "exhausted" and licence.issued_on <= today <= licence.valid_until
+
+
+def correction_effect(report: TransactionReport) -> list[dict]:
+    """Per licence line the report drew on: what is left now, what the reversal of the report
+    gives back, and so what its correction may draw (the correction page shows it)."""
+    returned = dict(
+        TransactionLine.objects.filter(report=report, licence_line__isnull=False)
+        .values("licence_line_id")
+        .annotate(amount=Sum("quantity_licence_unit"))
+        .values_list("licence_line_id", "amount")
+        .order_by("licence_line_id")
+    )
+    lines = LicenceLine.objects.filter(pk__in=returned).select_related("catalogue_entry", "licence")
+    return [
+        {
+            "line": line,
+            "left": line.balance,
+            "returned": returned[line.pk],
+            "available": line.balance + returned[line.pk],
+        }
+        for line in lines.order_by("pk")
+    ]
 
 
 @dataclass

@@ -185,7 +185,6 @@ NOT_WRITES = {
     "exhaust_used_up": (
         "a step of report_file / import commit; their one event names the licences exhausted"
     ),
-    "restorable": "whether an exhausted licence may become active again; a read",
     "restore_replenished": (
         "a step of transaction_cancel / correct; their one event names the licences restored "
         "(the licence's history records the transition with the report and reason)"

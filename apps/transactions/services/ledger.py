@@ -7,17 +7,16 @@ the database's CHECK (balance >= 0) is never the thing that says no. Lines are u
 order so two transactions drawing on the same lines never deadlock.
 """
 
-import datetime as dt
 from decimal import Decimal
 
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.errors import ConflictError, DomainError
 from apps.licensing import services as licensing_services
 from apps.licensing.models import Licence, LicenceLine
 from apps.transactions import units
+from apps.transactions.selectors import licence_restorable
 
 
 def draw(amounts: dict[int, Decimal], labels: dict[int, str] | None = None) -> dict[int, Decimal]:
@@ -79,20 +78,13 @@ def exhaust_used_up(licence_ids) -> list[int]:
     return exhausted
 
 
-def restorable(licence: Licence, today: dt.date | None = None) -> bool:
-    """An exhausted licence still within its validity may become active again once it has a
-    balance; any other state (suspended, revoked, expired...) is not the ledger's to change."""
-    today = today or timezone.localdate()
-    return licence.status == "exhausted" and licence.issued_on <= today <= licence.valid_until
-
-
 def restore_replenished(licence_ids, *, reason: str) -> list[int]:
     """Make active again every exhausted licence, still valid, that a reversal gave quantities
     back to. The transition is recorded in the licence's history (with `reason`) and the holder
     is told; the caller's one audit event names the licences restored (`licence_restored`)."""
     restored = []
     for licence in Licence.objects.filter(pk__in=set(licence_ids)).order_by("pk"):
-        if not restorable(licence):
+        if not licence_restorable(licence):
             continue
         if not LicenceLine.objects.filter(licence_id=licence.pk, balance__gt=0).exists():
             continue

@@ -18,7 +18,7 @@ from apps.audit.services import audit_record
 from apps.clients import services as clients_services
 from apps.clients.models import Client
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
-from apps.transactions import permissions
+from apps.transactions import permissions, selectors
 from apps.transactions.models import LedgerEntry, Source, TransactionLine, TransactionReport
 from apps.transactions.services import ledger
 from apps.transactions.validation import (
@@ -63,7 +63,7 @@ def report_prepare(
         ).values_list("licence_line_id", "quantity_licence_unit"):
             ctx.balances[line_id] += amount
             licence = licences[ctx.line_by_id[line_id].licence_id]
-            if ledger.restorable(licence, ctx.today):
+            if selectors.licence_restorable(licence, ctx.today):
                 licence.status = "active"
     valid, problems = validate_report(data, ctx)
     if problems:

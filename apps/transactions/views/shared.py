@@ -21,6 +21,7 @@ def report_detail(request, pk: int):
             "report": report,
             "lines": selectors.report_lines(report),
             "ledger": selectors.report_ledger(report),
+            "corrected_by": selectors.report_corrected_by(report),
             "flags": selectors.report_flags(report) if official else [],
             "flag_labels": selectors.FLAG_LABELS,
             "can_cancel": report.status == "accepted"

@@ -85,6 +85,11 @@ def test_producer_reports_uploads_and_sees_balances(
     page.goto(f"/transactions/licences/{licence.pk}/ledger/")
     assert page.get_by_test_id("balance-chart").is_visible()
     assert page.get_by_test_id("ledger-row").count() == 2
+    # the chart's figures as a table: from the grant down to what is left
+    page.get_by_text("Show the figures as a table").click()
+    rows = page.get_by_test_id("balance-table").locator("tbody tr")
+    assert rows.first.inner_text().split("\t")[-1] == "100.000 kg"
+    assert rows.last.inner_text().split("\t")[-1] == "83.500 kg"
     screenshot("transactions-licence-ledger")
     page.goto("/transactions/uploads/")
     screenshot("transactions-uploads")

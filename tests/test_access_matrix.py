@@ -321,6 +321,12 @@ TX_PRODUCER_PAGE = {**LOGIN, **OFFICIALS_403, "pending_producer": 302, "*": 200}
 TX_OWN = {**TX_PRODUCER_PAGE, "other_producer": 404}
 TX_OWN_POST = {**TX_OWN, "*": 302}
 TX_SHARED = {**LOGIN, "pending_producer": 302, "other_producer": 404, "*": 200}
+API_TX_OWN_WRITE = {
+    "anonymous": 401,
+    "pending_producer": 403,
+    **OFFICIALS_403,
+    "other_producer": 404,
+}
 TRANSACTIONS_MATRIX: dict[str, Case] = {
     "transactions:report_list": Case(
         lambda w: reverse("transactions:report_list"), TX_PRODUCER_PAGE
@@ -334,6 +340,15 @@ TRANSACTIONS_MATRIX: dict[str, Case] = {
     "transactions:report_cancel": Case(
         lambda w: reverse("transactions:report_cancel", args=[w.tx_report.pk]),
         TX_OWN_POST,
+        method="post",
+    ),
+    "transactions:report_correct": Case(
+        lambda w: reverse("transactions:report_correct", args=[w.tx_report.pk]), TX_OWN
+    ),
+    # an empty form: the page again with every missing field named
+    "transactions:report_correct POST": Case(
+        lambda w: reverse("transactions:report_correct", args=[w.tx_report.pk]),
+        TX_OWN,
         method="post",
     ),
     "transactions:upload": Case(lambda w: reverse("transactions:upload"), TX_PRODUCER_PAGE),
@@ -372,6 +387,18 @@ TRANSACTIONS_MATRIX: dict[str, Case] = {
     "api:transaction-detail": Case(
         lambda w: reverse("api:transaction-detail", args=[w.tx_report.pk]),
         {"anonymous": 401, "pending_producer": 403, "other_producer": 404, "*": 200},
+    ),
+    "api:transaction-cancel": Case(
+        lambda w: reverse("api:transaction-cancel", args=[w.tx_report.pk]),
+        {**API_TX_OWN_WRITE, "*": 200},
+        method="post",
+        data={"reason": "access check"},
+    ),
+    "api:transaction-correct": Case(
+        lambda w: reverse("api:transaction-correct", args=[w.tx_report.pk]),
+        {**API_TX_OWN_WRITE, "*": 400},  # a reason alone: every missing report field is named
+        method="post",
+        data={"reason": "access check"},
     ),
     "api:transaction-bulk": Case(
         lambda w: reverse("api:transaction-bulk"),
@@ -880,6 +907,11 @@ RELATED.update(
         "api:client-archive POST": Related(
             lambda w: reverse("api:client-archive", args=[_other_companys_client(w).pk]),
             refused=(404,),
+        ),
+        "api:transaction-correct POST": Related(
+            lambda w: reverse("api:transaction-correct", args=[w.tx_report.pk]),
+            data=lambda w: transactions_world.correction_naming(w, _other_companys_client(w)),
+            refused=(400,),
         ),
         # An approver assigning a case: the id must be an active reviewer free of the company.
         "api:review-case-assign POST": Related(

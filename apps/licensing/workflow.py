@@ -144,6 +144,9 @@ LICENCE_TRANSITIONS: dict[str, Transition] = {
         ),
         _t("expire", {L.ACTIVE, L.SUSPENDED}, L.EXPIRED, {"system"}, _("Expire")),
         _t("exhaust", {L.ACTIVE}, L.EXHAUSTED, {"system"}, _("Mark exhausted")),
+        # A cancelled or corrected report gives quantities back: the licence is usable again
+        # (the caller checks that it is still within its validity).
+        _t("restore", {L.EXHAUSTED}, L.ACTIVE, {"system"}, _("Reactivate (balance restored)")),
     ]
 }
 

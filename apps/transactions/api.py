@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -15,7 +16,12 @@ from apps.core.api import IsPortalUser
 from apps.core.errors import DomainError
 from apps.transactions import importing, permissions, selectors, services
 from apps.transactions.models import IdempotencyKey, ImportBatch, Source, TransactionLine
-from apps.transactions.serializers import OfficialReportSerializer, ProducerReportSerializer
+from apps.transactions.serializers import (
+    CancelSerializer,
+    CorrectionSerializer,
+    OfficialReportSerializer,
+    ProducerReportSerializer,
+)
 from apps.transactions.services import idempotency
 
 
@@ -23,14 +29,16 @@ class CanReadTransactions(IsPortalUser):
     def has_permission(self, request, view) -> bool:
         if not super().has_permission(request, view):
             return False
-        if view.action in ("create", "bulk"):
+        if view.action in ("create", "bulk", "cancel", "correct"):
             return permissions.can_report(request.user)
         return permissions.can_report(request.user) or permissions.can_view_all(request.user)
 
 
 class TransactionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Transaction reports. POST one report (header + `lines`), or POST `bulk/` with
-    {"reports": [...]}: all accepted or none. Send an `Idempotency-Key` header on every POST."""
+    {"reports": [...]}: all accepted or none. POST `{id}/cancel/` with a reason, or
+    `{id}/correct/` with the corrected report and a reason (a reversing entry, never an edit).
+    Send an `Idempotency-Key` header on every POST."""
 
     permission_classes = [CanReadTransactions]
     ordering = ["-loading_date"]
@@ -116,6 +124,49 @@ class TransactionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         def work():
             report = services.report_file(actor=request.user, data=data, source=Source.API)
             return status.HTTP_201_CREATED, ProducerReportSerializer(report).data
+
+        return self._idempotent(request, work, prepare)
+
+    @extend_schema(
+        summary="Cancel a report: a reversing entry gives its quantities back",
+        request=CancelSerializer,
+        responses={200: ProducerReportSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        report = self.get_object()
+        body = CancelSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+
+        def work():
+            cancelled = services.transaction_cancel(
+                actor=request.user, report=report, reason=body.validated_data["reason"]
+            )
+            return status.HTTP_200_OK, ProducerReportSerializer(cancelled).data
+
+        return self._idempotent(request, work)
+
+    @extend_schema(
+        summary="Correct a report: it is cancelled and the corrected report filed in its place",
+        request=CorrectionSerializer,
+        responses={201: ProducerReportSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def correct(self, request, pk=None):
+        report = self.get_object()
+        if not isinstance(request.data, dict):
+            raise DomainError(_("Send the corrected report and its reason as a JSON object."))
+        data = importing.json_to_input(request.data)
+        reason = str(request.data.get("reason") or "")
+
+        def prepare():
+            services.correction_prepare(actor=request.user, report=report, data=data, reason=reason)
+
+        def work():
+            new = services.report_file(
+                actor=request.user, data=data, source=Source.API, corrects=report, reason=reason
+            )
+            return status.HTTP_201_CREATED, ProducerReportSerializer(new).data
 
         return self._idempotent(request, work, prepare)
 

@@ -52,6 +52,75 @@ class ReportForm(forms.Form):
         ]
 
 
+class CorrectionForm(ReportForm):
+    """The new-report form, prefilled from the report it replaces, with the reason required.
+
+    The replaced report's licence and clients stay choosable whatever their state, so that the
+    rules (validation.py) refuse them with the same message as anywhere else ("Licence ... is
+    suspended", "... is archived in your client book") rather than "not a valid choice"."""
+
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Recorded with the reversing entry and on the new report."),
+        error_messages={"required": _("Give the reason for the correction.")},
+    )
+
+    def __init__(self, *args, report: TransactionReport, **kwargs):
+        kwargs.setdefault("initial", initial_from(report))
+        super().__init__(*args, **kwargs)
+        for name in ("purchaser", "consignee", "end_user"):
+            client = getattr(report, name)
+            choices = list(self.fields[name].choices)
+            if str(client.pk) not in {value for value, _label in choices}:
+                label = f"{client.legal_name} ({client.country.code})"
+                if client.archived_at:
+                    label = _("%(client)s — archived") % {"client": label}
+                self.fields[name].choices = [*choices, (str(client.pk), label)]
+        licence = report.licence
+        choices = list(self.fields["licence"].choices)
+        if licence is not None and licence.number not in {value for value, _label in choices}:
+            label = (
+                f"{licence.number} → {licence.destination_country} ({licence.get_status_display()})"
+            )
+            self.fields["licence"].choices = [*choices, (licence.number, label)]
+
+
+def initial_from(report: TransactionReport) -> dict:
+    return {
+        "reference": report.reference,
+        "licence": report.licence.number if report.licence else "",
+        "purchaser": str(report.purchaser_id),
+        "consignee": str(report.consignee_id),
+        "end_user": str(report.end_user_id),
+        "incoterm": report.incoterm,
+        "contract_date": report.contract_date,
+        "loading_date": report.loading_date,
+        "departure_date": report.departure_date,
+        "arrival_date": report.arrival_date,
+        "origin": report.origin,
+        "destination_country": report.destination_country,
+        "port_of_clearance": report.port_of_clearance,
+        "customs_declaration_number": report.customs_declaration_number,
+    }
+
+
+def lines_from(report: TransactionReport) -> list[dict]:
+    return [
+        {
+            "item": str(line.catalogue_entry_id),
+            "form": line.form,
+            "quantity": line.quantity,
+            "unit": line.unit,
+            "value": line.value,
+            "currency": line.currency,
+            "hs_code": line.hs_code,
+        }
+        for line in report.lines.order_by("position")
+    ]
+
+
 class LineForm(forms.Form):
     item = forms.ChoiceField(label=_("Catalogue item"))
     form = forms.ChoiceField(label=_("Form"), choices=ItemForm.choices)
@@ -85,6 +154,24 @@ class BaseLineFormSet(forms.BaseFormSet):
 
 
 LineFormSet = forms.formset_factory(LineForm, formset=BaseLineFormSet, extra=3, max_num=10)
+
+
+class PrefilledLineFormSet(BaseLineFormSet):
+    """Lines prefilled from a report (`initial`), each of which may be blanked out to drop it,
+    as a spare line is: none of them counts as an "initial" form that must stay filled."""
+
+    def initial_form_count(self) -> int:
+        return 0
+
+    def total_form_count(self) -> int:
+        if self.is_bound:
+            return super().total_form_count()
+        return min(len(self.initial or ()) + self.extra, self.max_num)
+
+
+CorrectionLineFormSet = forms.formset_factory(
+    LineForm, formset=PrefilledLineFormSet, extra=2, max_num=10
+)
 
 
 def to_input(form: ReportForm, lines) -> ReportInput:

@@ -3,9 +3,9 @@ idempotency keys of the API and monthly flow returns.
 
 Reports and ledger entries are never edited in place: a cancellation or correction writes
 reversing ledger entries (and a new report for a correction). The bulk-loaded tables
-(reports, lines, ledger) carry no row-level triggers so COPY stays fast; the ledger has one
-statement-level guard against UPDATE / DELETE on PostgreSQL (migration 0002), which costs
-nothing on insert.
+(reports, lines, ledger) carry no row-level triggers so COPY stays fast; the ledger has
+statement-level guards against UPDATE / DELETE (migration 0002) and TRUNCATE (0005) on
+PostgreSQL, which cost nothing on insert.
 """
 
 from django.conf import settings

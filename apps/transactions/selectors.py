@@ -113,6 +113,11 @@ def report_get_for(user, pk: int) -> TransactionReport:
         raise Http404 from None
 
 
+def report_corrected_by(report: TransactionReport) -> TransactionReport | None:
+    """The report that replaced this one (a correction), if any."""
+    return report.corrections.order_by("id").first()
+
+
 def report_lines(report: TransactionReport) -> QuerySet[TransactionLine]:
     return report.lines.select_related("catalogue_entry", "licence_line").order_by("position")
 
@@ -157,10 +162,46 @@ def licence_for_ledger(user, pk: int) -> Licence:
     return licensing_selectors.licence_get_for(user, pk)
 
 
+def licence_restorable(licence: Licence, today: dt.date | None = None) -> bool:
+    """An exhausted licence still within its validity becomes active again once a reversal gives
+    it a balance; any other state (suspended, revoked, expired...) is not the ledger's to change."""
+    today = today or timezone.localdate()
+    return licence.status == "exhausted" and licence.issued_on <= today <= licence.valid_until
+
+
+def correction_effect(report: TransactionReport) -> list[dict]:
+    """Per licence line the report drew on: what is left now, what the reversal of the report
+    gives back, and so what its correction may draw (the correction page shows it)."""
+    returned = dict(
+        TransactionLine.objects.filter(report=report, licence_line__isnull=False)
+        .values("licence_line_id")
+        .annotate(amount=Sum("quantity_licence_unit"))
+        .values_list("licence_line_id", "amount")
+        .order_by("licence_line_id")
+    )
+    lines = LicenceLine.objects.filter(pk__in=returned).select_related("catalogue_entry", "licence")
+    return [
+        {
+            "line": line,
+            "left": line.balance,
+            "returned": returned[line.pk],
+            "available": line.balance + returned[line.pk],
+        }
+        for line in lines.order_by("pk")
+    ]
+
+
+@dataclass
+class BalancePoint:
+    day: dt.date
+    shipped: Decimal  # drawn by the shipments loaded that day (0 for the grant itself)
+    left: Decimal  # the balance after them
+
+
 @dataclass
 class ChartSeries:
     line: LicenceLine
-    points: list[tuple[dt.datetime, Decimal]]
+    points: list[BalancePoint]
 
 
 def licence_ledger(licence: Licence) -> QuerySet[LedgerEntry]:
@@ -173,13 +214,17 @@ def licence_ledger(licence: Licence) -> QuerySet[LedgerEntry]:
 
 def balance_series(licence: Licence) -> list[ChartSeries]:
     """Per line, what was left after each day's shipments, by loading date (accepted reports;
-    a cancelled report's reversal removes it). The last point equals the line's balance, since
-    balance == granted - sum(ledger) and the ledger nets to the accepted reports' draws."""
+    a cancelled report's reversal removes it, a correction's report counts at its own loading
+    date). The grant is the first point, on the day of issue. The last point equals the line's
+    balance, since balance == granted - sum(ledger) and the ledger nets to the accepted reports'
+    draws."""
     lines = list(licence.lines.select_related("catalogue_entry").order_by("id"))
-    tz = timezone.get_current_timezone()
-    start = dt.datetime.combine(licence.issued_on, dt.time(), tzinfo=tz)
-    series = {line.pk: ChartSeries(line, [(start, line.quantity_granted)]) for line in lines}
-    left = {line.pk: line.quantity_granted for line in lines}
+    series = {
+        line.pk: ChartSeries(
+            line, [BalancePoint(licence.issued_on, Decimal(0), line.quantity_granted)]
+        )
+        for line in lines
+    }
     rows = (
         TransactionLine.objects.filter(
             licence_line__licence=licence, report__status=TransactionReport.Status.ACCEPTED
@@ -189,10 +234,13 @@ def balance_series(licence: Licence) -> list[ChartSeries]:
         .order_by("report__loading_date", "licence_line_id")
     )
     for row in rows:
-        line_id = row["licence_line_id"]
-        left[line_id] -= row["drawn"]
-        at = dt.datetime.combine(row["report__loading_date"], dt.time(), tzinfo=tz)
-        series[line_id].points.append((max(at, start), left[line_id]))
+        points = series[row["licence_line_id"]].points
+        day = max(row["report__loading_date"], licence.issued_on)
+        left = points[-1].left - row["drawn"]
+        if points[-1].day == day and points[-1].shipped:
+            points[-1] = BalancePoint(day, points[-1].shipped + row["drawn"], left)
+        else:
+            points.append(BalancePoint(day, row["drawn"], left))
     return list(series.values())
 
 

@@ -73,3 +73,18 @@ class OfficialReportSerializer(ProducerReportSerializer):
     class Meta(ProducerReportSerializer.Meta):
         fields = [*ProducerReportSerializer.Meta.fields, "organisation", "screening_hits"]
         read_only_fields = fields
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=2000, help_text="Why the shipment is withdrawn; kept with the reversing entry."
+    )
+
+
+class CorrectionSerializer(serializers.Serializer):
+    """The corrected report: every field of a new report (as `POST /transactions/`, with its
+    `lines`) plus the reason. The rules and messages are the same as for a new report."""
+
+    reason = serializers.CharField(
+        max_length=2000, help_text="Why the report is corrected; kept with the reversing entry."
+    )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", producer.report_create, name="report_create"),
     path("<int:pk>/", shared.report_detail, name="report_detail"),
     path("<int:pk>/cancel/", producer.report_cancel, name="report_cancel"),
+    path("<int:pk>/correct/", producer.report_correct, name="report_correct"),
     path("uploads/", producer.upload, name="upload"),
     path("uploads/template.<str:fmt>", producer.upload_template, name="upload_template"),
     path("uploads/<int:pk>/", producer.upload_detail, name="upload_detail"),

@@ -85,6 +85,11 @@ def test_producer_reports_uploads_and_sees_balances(
     page.goto(f"/transactions/licences/{licence.pk}/ledger/")
     assert page.get_by_test_id("balance-chart").is_visible()
     assert page.get_by_test_id("ledger-row").count() == 2
+    # the chart's figures as a table: from the grant down to what is left
+    page.get_by_text("Show the figures as a table").click()
+    rows = page.get_by_test_id("balance-table").locator("tbody tr")
+    assert rows.first.inner_text().split("\t")[-1] == "100.000 kg"
+    assert rows.last.inner_text().split("\t")[-1] == "83.500 kg"
     screenshot("transactions-licence-ledger")
     page.goto("/transactions/uploads/")
     screenshot("transactions-uploads")
@@ -130,3 +135,37 @@ def test_official_searches_across_producers(
     page.get_by_role("link", name="Totals per client entity").click()
     assert page.get_by_test_id("entity-row").count() == 1
     screenshot("transactions-entity-totals")
+
+
+def test_producer_corrects_a_report_from_its_page(page, login, screenshot, producer, world):
+    from apps.transactions import services
+    from tests.transactions.conftest import report_input
+
+    report = services.transaction_report(
+        actor=producer, data=report_input(world["licence"], world["buyer"], reference="PO-9")
+    )
+    login(producer)
+    page.goto(f"/transactions/{report.pk}/")
+    page.get_by_role("link", name="Correct this report").click()
+    page.wait_for_load_state()
+    # prefilled from the report, with what the reversal gives back
+    assert page.get_by_label("Your reference").input_value() == "PO-9"
+    assert page.locator("input[name=lines-0-quantity]").input_value() == "1.000"
+    assert page.get_by_test_id("effect-available").inner_text() == "100.000 kg"
+    page.locator("input[name=lines-0-quantity]").fill("4.25")
+    page.get_by_role("button", name="File the correction").click()
+    page.wait_for_load_state()
+    assert "Give the reason for the correction." in page.content()
+    assert page.locator("input[name=lines-0-quantity]").input_value() == "4.25"
+    page.get_by_label("Reason for the correction").fill("Weighbridge figure")
+    screenshot("transactions-report-correct")
+    page.get_by_role("button", name="File the correction").click()
+    page.wait_for_load_state()
+    assert f"replaces {report.number}" in page.content()
+    assert "95.750 kg left" in page.content()
+    assert page.get_by_test_id("report-status").inner_text() == "Accepted"
+    screenshot("transactions-report-corrected")
+    page.get_by_role("link", name=report.number).click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("report-status").inner_text() == "Cancelled"
+    assert page.get_by_test_id("corrected-by").is_visible()

@@ -32,6 +32,7 @@ LICENCE_RULES = {
     "surrender": ({L.ACTIVE, L.SUSPENDED}, {"producer"}),
     "expire": ({L.ACTIVE, L.SUSPENDED}, {"system"}),
     "exhaust": ({L.ACTIVE}, {"system"}),
+    "restore": ({L.EXHAUSTED}, {"system"}),
 }
 
 

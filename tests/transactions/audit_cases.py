@@ -185,6 +185,14 @@ NOT_WRITES = {
     "exhaust_used_up": (
         "a step of report_file / import commit; their one event names the licences exhausted"
     ),
+    "restore_replenished": (
+        "a step of transaction_cancel / correct; their one event names the licences restored "
+        "(the licence's history records the transition with the report and reason)"
+    ),
+    "correction_prepare": (
+        "checks a correction and screens its clients through clients.client_screen (whose "
+        "event is its own); writes nothing else"
+    ),
     "organisation_id_of": "the reporting company of a user, or refusal; a read",
     "refusal": "turns validation problems into an error; pure, writes nothing",
     "screen_clients": (

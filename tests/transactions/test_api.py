@@ -182,3 +182,76 @@ def test_values_of_the_wrong_json_type_are_refused_not_crashed(
     assert "Purchaser 'True' is not in your client book." in message
     assert TransactionReport.objects.count() == 0
     assert LicenceLine.objects.get(licence=licence).balance == Decimal("100")
+
+
+@pytest.mark.django_db
+def test_api_cancels_a_report_once_with_a_reason(client_for, producer, licence, buyer):
+    client = client_for(producer)
+    created = post(client, reverse("api:transaction-list"), body(licence, buyer)).json()
+    url = reverse("api:transaction-cancel", args=[created["id"]])
+    # no reason: refused, nothing changed
+    missing = post(client, url, {})
+    assert missing.status_code == 400
+    assert "reason" in missing.json()["error"]["fields"]
+    assert TransactionReport.objects.get().status == "accepted"
+    # a retried cancellation with its key answers the same; without, it is a conflict
+    answers = [post(client, url, {"reason": "Shipment held"}, key="cancel-1") for _ in range(2)]
+    assert [a.status_code for a in answers] == [200, 200]
+    assert answers[0].json() == answers[1].json()
+    assert answers[0].json()["status"] == "cancelled"
+    assert answers[1]["Idempotent-Replayed"] == "true"
+    again = post(client, url, {"reason": "Shipment held"})
+    assert again.status_code == 409
+    assert LicenceLine.objects.get(licence=licence).balance == Decimal("100.000")
+    assert LedgerEntry.objects.filter(kind="reversal").count() == 1
+
+
+@pytest.mark.django_db
+def test_api_corrects_a_report_with_the_same_rules_as_a_new_one(
+    client_for, producer, licence, buyer
+):
+    client = client_for(producer)
+    created = post(client, reverse("api:transaction-list"), body(licence, buyer)).json()
+    url = reverse("api:transaction-correct", args=[created["id"]])
+    # the same rules and messages as a new report; the reason is required
+    too_much = post(client, url, {**body(licence, buyer, quantity="101"), "reason": "Scale"})
+    assert too_much.status_code == 400
+    assert (
+        "Line 1: 101.000 kg asked, the licence line has 100.000 kg left"
+        in too_much.json()["error"]["message"]
+    )
+    no_reason = post(client, url, body(licence, buyer, quantity="3"))
+    assert no_reason.status_code == 400
+    assert no_reason.json()["error"]["fields"] == {"reason": ["Required."]}
+    assert TransactionReport.objects.get().status == "accepted"
+    # sent twice with one key: one correction
+    payload = {**body(licence, buyer, quantity="3"), "reason": "Weighbridge figure"}
+    answers = [post(client, url, payload, key="fix-1") for _ in range(2)]
+    assert [a.status_code for a in answers] == [201, 201]
+    assert answers[0].json() == answers[1].json()
+    new = answers[0].json()
+    assert (new["corrects"], new["total_kg"], new["source"]) == (created["id"], "3.000", "api")
+    old = TransactionReport.objects.get(pk=created["id"])
+    assert (old.status, old.cancel_reason) == ("cancelled", "Weighbridge figure")
+    assert LicenceLine.objects.get(licence=licence).balance == Decimal("97.000")
+    # the replaced report cannot be corrected again
+    twice = post(client, url, {**payload, "reference": "again"})
+    assert twice.status_code == 409
+
+
+@pytest.mark.django_db
+def test_officials_and_other_companies_cannot_cancel_or_correct(
+    client_for, producer, other_producer, reviewer, licence, buyer
+):
+    created = post(client_for(producer), reverse("api:transaction-list"), body(licence, buyer))
+    pk = created.json()["id"]
+    for user, code in ((reviewer, 403), (other_producer, 404)):
+        client = client_for(user)
+        cancel = post(client, reverse("api:transaction-cancel", args=[pk]), {"reason": "x"})
+        correct = post(
+            client,
+            reverse("api:transaction-correct", args=[pk]),
+            {**body(licence, buyer), "reason": "x"},
+        )
+        assert (cancel.status_code, correct.status_code) == (code, code)
+    assert TransactionReport.objects.get().status == "accepted"

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.db.models import Sum
+from django.utils import timezone
 
 from apps.audit.models import AuditEvent
 from apps.core.errors import ConflictError, DomainError
@@ -404,3 +405,67 @@ def test_every_row_naming_a_bad_client_gets_its_own_message(producer, licence, b
         {"line": 4, "message": "Line 4: Purchaser 'Nobody GmbH' is not in your client book."},
         {"line": 5, "message": "Line 5: End user is required."},
     ]
+
+
+@pytest.fixture
+def listed_world(producer, licence_factory, company):
+    """A client that resembles a listed party, not screened yet (the file's commit does it)."""
+    from apps.transactions.demo import demo_client
+    from tests.clients.factories import make_entry
+
+    make_entry("Nordwind Dual-Use Trading", country="DE")
+    listed = demo_client(company, producer, "Nordwind Dual Use Trading", "DE", "other")
+    return licence_factory(end_user=listed), listed
+
+
+def test_screening_hits_found_at_commit_are_in_the_imports_one_audit_event(producer, listed_world):
+    from apps.clients.models import ScreeningHit
+
+    # given a checked file naming a client nobody has screened since it was listed
+    licence, listed = listed_world
+    batch = services.import_check(
+        services.import_upload(
+            actor=producer, content=rows_csv(licence, listed, 3), filename="hits.csv"
+        ).pk
+    )
+    assert not ScreeningHit.objects.filter(client=listed).exists()
+    last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    # when it is imported
+    batch = services.import_commit(actor=producer, batch=batch)
+    # then the hit is recorded, the reports are flagged, and the one event says so
+    assert batch.status == "committed"
+    assert ScreeningHit.objects.filter(client=listed, status="open").count() == 1
+    listed.refresh_from_db()
+    assert listed.screening_status == "review"
+    assert set(
+        TransactionReport.objects.filter(import_batch=batch).values_list(
+            "screening_flag", flat=True
+        )
+    ) == {True}
+    events = list(AuditEvent.objects.filter(id__gt=last))
+    assert [e.action for e in events] == ["transactions.import"]
+    assert events[0].changes["screening"] == {
+        "screened": 1,
+        "new_hits": 1,
+        "reopened": 0,
+        "lapsed": 0,
+    }
+
+
+def test_a_refused_commit_records_no_screening_hit_either(producer, listed_world):
+    from apps.clients.models import Client, ScreeningHit
+
+    licence, listed = listed_world
+    batch = services.import_check(
+        services.import_upload(
+            actor=producer, content=rows_csv(licence, listed, 3), filename="hits.csv"
+        ).pk
+    )
+    # the client is archived after the check: the commit checks every row again and refuses
+    Client.objects.filter(pk=listed.pk).update(archived_at=timezone.now())
+    with pytest.raises(DomainError, match="archived"):
+        services.import_commit(actor=producer, batch=batch)
+    batch.refresh_from_db()
+    assert batch.status == "failed"
+    assert not ScreeningHit.objects.filter(client=listed).exists()
+    assert not AuditEvent.objects.filter(action="transactions.import").exists()

@@ -5,12 +5,12 @@ import random
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Sum
 
 from apps.audit.models import AuditEvent
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
-from apps.licensing.models import LicenceLine
+from apps.licensing.models import Licence, LicenceLine
 from apps.notifications import services as notification_services
 from apps.notifications.models import EmailDelivery, Notification
 from apps.transactions import services
@@ -230,16 +230,38 @@ def test_correction_replaces_the_report_through_reversal(producer, licence, buye
     assert_ledger_adds_up(licence)
 
 
-def test_ledger_is_append_only_in_the_database(producer, licence, buyer):
-    services.transaction_report(actor=producer, data=report_input(licence, buyer))
-    from django.db import transaction
-
-    with (
-        pytest.raises(Exception, match="append-only"),
-        transaction.atomic(),
-        connection.cursor() as cursor,
-    ):
-        cursor.execute("UPDATE transactions_ledgerentry SET reason = 'edited'")
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE transactions_ledgerentry SET reason = 'edited'",
+        "DELETE FROM transactions_ledgerentry",
+        "TRUNCATE transactions_ledgerentry",
+        # a cascade from the reports reaches the ledger, and its trigger, too
+        "TRUNCATE transactions_transactionreport CASCADE",
+    ],
+)
+def test_ledger_is_append_only_in_the_database(producer, licence, buyer, statement):
+    # given a ledger entry and a session without the test harness's truncate flag
+    report = services.transaction_report(actor=producer, data=report_input(licence, buyer))
+    with connection.cursor() as cursor:
+        # the test's own inserts' deferred foreign-key checks first, or PostgreSQL refuses
+        # TRUNCATE for that reason before the trigger is reached
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET raretrack.audit_allow_truncate = 'off'")
+    try:
+        # when
+        with (
+            pytest.raises(DatabaseError, match="append-only") as refused,
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET raretrack.audit_allow_truncate = 'on'")
+    # then
+    assert statement.split()[0] in str(refused.value)
+    assert LedgerEntry.objects.filter(report=report, reason="").count() == 1
 
 
 def test_balance_equals_grant_minus_ledger_after_random_operations(
@@ -302,3 +324,120 @@ def test_uncontrolled_item_needs_no_licence(producer, buyer):
     report = services.transaction_report(actor=producer, data=data)
     assert report.licence_id is None
     assert not LedgerEntry.objects.filter(report=report).exists()
+
+
+def _exhaust(producer, licence, buyer):
+    report = services.transaction_report(
+        actor=producer, data=report_input(licence, buyer, lines=[line("100")])
+    )
+    licence.refresh_from_db()
+    assert licence.status == "exhausted"
+    return report
+
+
+def test_cancellation_makes_an_exhausted_licence_active_again_and_says_so(
+    producer, producer_admin, licence, buyer
+):
+    # given a licence used up by one report
+    report = _exhaust(producer, licence, buyer)
+    # when the report is cancelled
+    services.transaction_cancel(actor=producer, report=report, reason="Shipment held")
+    # then the licence is active again, its history and the one audit event say why
+    licence.refresh_from_db()
+    assert licence.status == "active"
+    restore = licence.transitions.get(action="restore")
+    assert (restore.from_status, restore.to_status, restore.actor_id) == (
+        "exhausted",
+        "active",
+        None,
+    )
+    assert restore.reason == f"Report {report.number} cancelled: Shipment held"
+    event = AuditEvent.objects.get(action="transaction.cancel", object_id=str(report.pk))
+    assert event.changes["licence_restored"] == [licence.pk]
+    assert not AuditEvent.objects.filter(action="licence.restore").exists()
+    told = Notification.objects.filter(kind="licensing.licence.restore", object_id=str(licence.pk))
+    assert set(told.values_list("recipient__email", flat=True)) >= {producer_admin.email}
+    # and it takes reports again
+    services.transaction_report(actor=producer, data=report_input(licence, buyer))
+    assert balance_of(licence) == Decimal("99.000")
+
+
+def test_correction_of_a_report_on_an_exhausted_licence_restores_what_it_gives_back(
+    producer, licence, buyer
+):
+    report = _exhaust(producer, licence, buyer)
+    new = services.transaction_correct(
+        actor=producer,
+        report=report,
+        data=report_input(licence, buyer, lines=[line("60")]),
+        reason="Weighbridge figure",
+    )
+    licence.refresh_from_db()
+    assert licence.status == "active"
+    assert balance_of(licence) == Decimal("40.000")
+    event = AuditEvent.objects.get(action="transaction.report", object_id=str(new.pk))
+    assert event.changes["licence_restored"] == [licence.pk]
+    assert "licence_exhausted" not in event.changes
+    assert_ledger_adds_up(licence)
+
+
+def test_correction_that_uses_the_licence_up_again_leaves_it_exhausted_with_both_steps_recorded(
+    producer, licence, buyer
+):
+    report = _exhaust(producer, licence, buyer)
+    new = services.transaction_correct(
+        actor=producer,
+        report=report,
+        data=report_input(licence, buyer, lines=[line("100")], reference="PO-2"),
+        reason="Reference mistyped",
+    )
+    licence.refresh_from_db()
+    assert licence.status == "exhausted"
+    assert list(licence.transitions.values_list("action", flat=True)) == [
+        "exhaust",
+        "restore",
+        "exhaust",
+    ]
+    event = AuditEvent.objects.get(action="transaction.report", object_id=str(new.pk))
+    assert (event.changes["licence_restored"], event.changes["licence_exhausted"]) == (
+        [licence.pk],
+        [licence.pk],
+    )
+
+
+def test_an_exhausted_licence_past_its_validity_stays_exhausted(producer, licence, buyer):
+    report = _exhaust(producer, licence, buyer)
+    Licence.objects.filter(pk=licence.pk).update(valid_until=days_ago(1))
+    services.transaction_cancel(actor=producer, report=report, reason="Shipment held")
+    licence.refresh_from_db()
+    assert licence.status == "exhausted"
+    assert balance_of(licence) == Decimal("100.000")
+    assert not licence.transitions.filter(action="restore").exists()
+    event = AuditEvent.objects.get(action="transaction.cancel", object_id=str(report.pk))
+    assert "licence_restored" not in event.changes
+
+
+def test_cancellation_leaves_a_suspended_licence_suspended(producer, licence, buyer):
+    report = services.transaction_report(actor=producer, data=report_input(licence, buyer))
+    Licence.objects.filter(pk=licence.pk).update(status="suspended")
+    services.transaction_cancel(actor=producer, report=report, reason="Shipment held")
+    licence.refresh_from_db()
+    assert licence.status == "suspended"
+    assert balance_of(licence) == Decimal("100.000")
+
+
+def test_correction_of_another_companys_or_a_cancelled_report_is_refused_before_anything(
+    producer, other_producer, licence, buyer
+):
+    report = services.transaction_report(actor=producer, data=report_input(licence, buyer))
+    with pytest.raises(PermissionDeniedError):
+        services.transaction_correct(
+            actor=other_producer, report=report, data=report_input(licence, buyer), reason="x"
+        )
+    services.transaction_cancel(actor=producer, report=report, reason="Shipment held")
+    report.refresh_from_db()
+    with pytest.raises(ConflictError, match="only an accepted report can be corrected"):
+        services.transaction_correct(
+            actor=producer, report=report, data=report_input(licence, buyer), reason="x"
+        )
+    assert TransactionReport.objects.count() == 1

@@ -14,8 +14,20 @@ def build(world) -> None:
         end_user=buyer,
         entry=entry_for("1C905.a", "metal"),
     )
+    world.tx_buyer = buyer
     world.tx_report = services.transaction_report(
         actor=producer, data=report_input(world.tx_licence, buyer)
     )
     batch = services.import_upload(actor=producer, content=b"reference\n1\n", filename="bad.csv")
     world.tx_batch = services.import_check(batch.pk)
+
+
+def correction_naming(world, client) -> dict:
+    """An API correction of the world's report whose purchaser is `client` (by id)."""
+    from tests.transactions.test_api import body
+
+    return {
+        **body(world.tx_licence, world.tx_buyer),
+        "purchaser": client.pk,
+        "reason": "access check",
+    }

@@ -10,6 +10,7 @@ from apps.transactions.services.imports import (
     import_upload,
 )
 from apps.transactions.services.reports import (
+    correction_prepare,
     report_file,
     report_prepare,
     transaction_cancel,
@@ -20,6 +21,7 @@ from apps.transactions.services.returns import monthly_return_confirm
 
 __all__ = [
     "ImportRejected",
+    "correction_prepare",
     "import_check",
     "import_commit",
     "import_commit_now",

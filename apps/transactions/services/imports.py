@@ -330,8 +330,6 @@ def import_commit_now(batch_id: int, actor) -> ImportBatch:
     batch = ImportBatch.objects.get(pk=batch_id)
     if batch.status != ImportBatch.Status.COMMITTING:
         return batch
-    clients = list(Client.objects.filter(pk__in=batch.totals.get("client_ids", [])))
-    screening.record_hits(clients)
     try:
         _commit(batch, actor)
     except DomainError as exc:
@@ -348,6 +346,10 @@ def import_commit_now(batch_id: int, actor) -> ImportBatch:
 
 @transaction.atomic
 def _commit(batch: ImportBatch, actor) -> None:
+    # The clients named are screened in the import's transaction so the hits it records are
+    # named in its one audit event (and a refused import records none).
+    clients = list(Client.objects.filter(pk__in=batch.totals.get("client_ids", [])))
+    screened = screening.record_hits(clients)
     ctx = BatchContext(batch.organisation_id)
     planned = {int(k): Decimal(v) for k, v in batch.totals.get("draws", {}).items()}
     # The lines first, in id order (the same lock order as a single report).
@@ -359,7 +361,7 @@ def _commit(batch: ImportBatch, actor) -> None:
         writer.copy_staged()
     else:
         _check_and_write(batch, ctx, writer, planned)
-    _finish(batch, actor, ctx, planned, after, writer, now)
+    _finish(batch, actor, ctx, planned, after, writer, now, screened)
 
 
 def _check_and_write(batch, ctx, writer, planned) -> None:
@@ -393,7 +395,7 @@ def _check_and_write(batch, ctx, writer, planned) -> None:
         )
 
 
-def _finish(batch, actor, ctx, planned, after, writer, now) -> None:
+def _finish(batch, actor, ctx, planned, after, writer, now, screened) -> None:
     LedgerEntry.objects.bulk_create(
         LedgerEntry(
             licence_line_id=line_id,
@@ -426,6 +428,12 @@ def _finish(batch, actor, ctx, planned, after, writer, now) -> None:
             "rows": writer.count,
             "total_kg": batch.totals.get("total_kg"),
             "draws": batch.totals.get("draws"),
+            "screening": {
+                "screened": screened.screened,
+                "new_hits": screened.created,
+                "reopened": screened.reopened,
+                "lapsed": screened.lapsed,
+            },
             **({"licence_exhausted": exhausted} if exhausted else {}),
         },
     )

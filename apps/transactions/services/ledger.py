@@ -1,4 +1,5 @@
-"""The ledger against licence balances: compare-and-set draw-downs, reversals, exhaustion.
+"""The ledger against licence balances: compare-and-set draw-downs, reversals, exhaustion and
+reactivation of an exhausted licence that was given quantities back.
 
 Every movement is one conditional UPDATE of the licence line (`balance >= amount`) plus an
 append-only LedgerEntry in the same transaction, so balance == granted - sum(ledger) always and
@@ -15,6 +16,7 @@ from apps.core.errors import ConflictError, DomainError
 from apps.licensing import services as licensing_services
 from apps.licensing.models import Licence, LicenceLine
 from apps.transactions import units
+from apps.transactions.selectors import licence_restorable
 
 
 def draw(amounts: dict[int, Decimal], labels: dict[int, str] | None = None) -> dict[int, Decimal]:
@@ -74,3 +76,23 @@ def exhaust_used_up(licence_ids) -> list[int]:
             continue
         exhausted.append(licence_id)
     return exhausted
+
+
+def restore_replenished(licence_ids, *, reason: str) -> list[int]:
+    """Make active again every exhausted licence, still valid, that a reversal gave quantities
+    back to. The transition is recorded in the licence's history (with `reason`) and the holder
+    is told; the caller's one audit event names the licences restored (`licence_restored`)."""
+    restored = []
+    for licence in Licence.objects.filter(pk__in=set(licence_ids)).order_by("pk"):
+        if not licence_restorable(licence):
+            continue
+        if not LicenceLine.objects.filter(licence_id=licence.pk, balance__gt=0).exists():
+            continue
+        try:
+            licensing_services.licence_transition(
+                actor=None, licence=licence, action="restore", reason=reason, audit=False
+            )
+        except ConflictError:
+            continue
+        restored.append(licence.pk)
+    return restored

@@ -18,7 +18,7 @@ from apps.audit.services import audit_record
 from apps.clients import services as clients_services
 from apps.clients.models import Client
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
-from apps.transactions import permissions
+from apps.transactions import permissions, selectors
 from apps.transactions.models import LedgerEntry, Source, TransactionLine, TransactionReport
 from apps.transactions.services import ledger
 from apps.transactions.validation import (
@@ -55,11 +55,16 @@ def report_prepare(
     organisation_id = organisation_id_of(actor)
     ctx = BatchContext(organisation_id)
     if replacing is not None:
-        # A correction may use what the report it replaces gives back.
+        # A correction may use what the report it replaces gives back, and its licence if that
+        # reversal makes it active again (report_file reverses first, then checks for real).
+        licences = {lic.pk: lic for lic in ctx.licences.values()}
         for line_id, amount in TransactionLine.objects.filter(
             report_id=replacing.pk, licence_line__isnull=False
         ).values_list("licence_line_id", "quantity_licence_unit"):
             ctx.balances[line_id] += amount
+            licence = licences[ctx.line_by_id[line_id].licence_id]
+            if selectors.licence_restorable(licence, ctx.today):
+                licence.status = "active"
     valid, problems = validate_report(data, ctx)
     if problems:
         raise refusal(problems)
@@ -216,9 +221,22 @@ def _cancel(*, actor, report: TransactionReport, reason: str, replaced: bool = F
             )
         )
     LedgerEntry.objects.bulk_create(entries)
+    restored = []
+    if entries and report.licence_id:
+        # An exhausted licence that has a balance again is usable again (before a correction's
+        # new report is checked against it).
+        note = (
+            _("Report %(n)s corrected: %(reason)s")
+            if replaced
+            else _("Report %(n)s cancelled: %(reason)s")
+        )
+        restored = ledger.restore_replenished(
+            [report.licence_id], reason=note % {"n": report.number, "reason": reason.strip()}
+        )
     changes = {
         "reason": reason.strip(),
         "returned": {e.licence_line_id: e.amount for e in entries},
+        **({"licence_restored": restored} if restored else {}),
     }
     if not replaced:
         audit_record(actor=actor, action="transaction.cancel", obj=report, changes=changes)
@@ -233,11 +251,27 @@ def transaction_cancel(*, actor, report: TransactionReport, reason: str) -> Tran
     return report
 
 
+def correction_prepare(
+    *, actor, report: TransactionReport, data: ReportInput, reason: str
+) -> ValidReport:
+    """Check a correction before anything is written (the first step of transaction_correct,
+    and of the API's, which files under an Idempotency-Key): the replaced report is the actor's
+    company's and still accepted, a reason is given, and the new report passes every rule."""
+    if not permissions.can_cancel_report(actor, report):
+        raise PermissionDeniedError(_("Only the reporting company corrects its reports."))
+    if report.status != TransactionReport.Status.ACCEPTED:
+        raise ConflictError(
+            _("Report %(n)s was cancelled: only an accepted report can be corrected.")
+            % {"n": report.number}
+        )
+    if not reason.strip():
+        raise DomainError(_("Give the reason."), field_errors={"reason": [_("Required.")]})
+    return report_prepare(actor=actor, data=data, replacing=report)
+
+
 def transaction_correct(
     *, actor, report: TransactionReport, data: ReportInput, reason: str
 ) -> TransactionReport:
     """Replace a report: the old one is reversed and a new one filed, in one transaction."""
-    if not reason.strip():
-        raise DomainError(_("Give the reason."), field_errors={"reason": [_("Required.")]})
-    report_prepare(actor=actor, data=data, replacing=report)
+    correction_prepare(actor=actor, report=report, data=data, reason=reason)
     return report_file(actor=actor, data=data, corrects=report, reason=reason)

@@ -14,7 +14,7 @@ from apps.core.errors import DomainError
 from apps.core.listing import list_context
 from apps.core.roles import PRODUCER_ROLES
 from apps.transactions import forms, importing, selectors, services
-from apps.transactions.models import ImportBatch
+from apps.transactions.models import ImportBatch, TransactionReport
 
 
 def place_errors(form, exc: DomainError, extra_form=None) -> None:
@@ -86,6 +86,68 @@ def report_create(request):
                 )
             return redirect("transactions:report_detail", pk=report.pk)
     return render(request, "transactions/report_form.html", {"form": form, "lines": lines})
+
+
+@role_required(*PRODUCER_ROLES)
+@require_http_methods(["GET", "POST"])
+def report_correct(request, pk: int):
+    """Replace a report: the form comes prefilled from it; filing reverses it and files the
+    corrected report in one transaction (never an edit in place)."""
+    report = selectors.report_get_for(request.user, pk)
+    if report.status != TransactionReport.Status.ACCEPTED:
+        messages.error(
+            request,
+            _("Report %(n)s was cancelled: only an accepted report can be corrected.")
+            % {"n": report.number},
+        )
+        return redirect("transactions:report_detail", pk=report.pk)
+    form = forms.CorrectionForm(request.POST or None, user=request.user, report=report)
+    lines = forms.CorrectionLineFormSet(
+        request.POST or None, prefix="lines", initial=forms.lines_from(report)
+    )
+    if request.method == "POST" and form.is_valid() and lines.is_valid():
+        try:
+            new = services.transaction_correct(
+                actor=request.user,
+                report=report,
+                data=forms.to_input(form, lines),
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as exc:
+            place_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Report %(new)s replaces %(old)s, which is cancelled with a reversing entry.")
+                % {"new": new.number, "old": report.number},
+            )
+            for row in selectors.correction_effect(new):
+                messages.info(
+                    request,
+                    _("Licence %(licence)s, %(item)s: %(left)s %(unit)s left.")
+                    % {
+                        "licence": row["line"].licence.number,
+                        "item": row["line"].catalogue_entry.reference,
+                        "left": row["left"],
+                        "unit": row["line"].unit,
+                    },
+                )
+            if new.screening_flag:
+                messages.warning(
+                    request, _("A client resembles a listed party: officials will review it.")
+                )
+            return redirect("transactions:report_detail", pk=new.pk)
+    return render(
+        request,
+        "transactions/report_correct.html",
+        {
+            "report": report,
+            "form": form,
+            "lines": lines,
+            "effect": selectors.correction_effect(report),
+            "restores": report.licence is not None and selectors.licence_restorable(report.licence),
+        },
+    )
 
 
 @role_required(*PRODUCER_ROLES)

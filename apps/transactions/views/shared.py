@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from apps.core.access import role_required
+from apps.core.listing import list_context
 from apps.core.roles import Role
 from apps.transactions import chart, forms, permissions, selectors
 
@@ -21,6 +22,7 @@ def report_detail(request, pk: int):
             "report": report,
             "lines": selectors.report_lines(report),
             "ledger": selectors.report_ledger(report),
+            "corrected_by": selectors.report_corrected_by(report),
             "flags": selectors.report_flags(report) if official else [],
             "flag_labels": selectors.FLAG_LABELS,
             "can_cancel": report.status == "accepted"
@@ -34,14 +36,17 @@ def report_detail(request, pk: int):
 def licence_ledger(request, pk: int):
     licence = selectors.licence_for_ledger(request.user, pk)
     entries = selectors.licence_ledger(licence)
-    from apps.core.listing import list_context
-
     context = list_context(request, entries, default_sort="-at", sort_fields={"at": "created_at"})
     context.update(
         {
             "licence": licence,
             "lines": licence.lines.select_related("catalogue_entry").order_by("id"),
-            "chart": chart.balance_chart(selectors.balance_series(licence), timezone.now()),
+            # up to today, or to the end of the validity for a licence that has run out
+            "charts": chart.balance_charts(
+                selectors.balance_series(licence),
+                start=licence.issued_on,
+                end=min(timezone.localdate(), licence.valid_until),
+            ),
         }
     )
     return render(request, "transactions/licence_ledger.html", context)

@@ -1,14 +1,17 @@
 """Multi-factor authentication: who must use it, enrolment, recovery codes, verification.
 
-TOTP devices and recovery codes are django-otp's models (`TOTPDevice`, `StaticDevice`); a session
-is "verified" once django-otp's `login(request, device)` has stored the device in it. The gate that
-sends unverified users to enrol or verify is `apps.accounts.middleware.MFARequiredMiddleware`.
+TOTP devices and the recovery-code device are django-otp's models (`TOTPDevice`, `StaticDevice`); a
+session is "verified" once django-otp's `login(request, device)` has stored the device in it. The
+recovery codes themselves are our `RecoveryCode` rows, which keep only a salted hash (django-otp's
+`StaticToken` would keep them in clear and stays empty). The gate that sends unverified users to
+enrol or verify is `apps.accounts.middleware.MFARequiredMiddleware`.
 
 Officials (reviewers, approvers, auditors, administrators) and anyone with Django admin rights must
 use MFA; producers may opt in, and once they have a device their sessions need it too.
 """
 
 import secrets
+from base64 import b32encode
 from binascii import hexlify
 from io import BytesIO
 
@@ -16,9 +19,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from apps.accounts.models import RecoveryCode
 from apps.audit.services import audit_record
 from apps.core.errors import DomainError, PermissionDeniedError
 from apps.core.roles import is_authority
@@ -89,14 +93,43 @@ def totp_code(key_hex: str, *, at: float | None = None) -> str:
     return f"{totp.token():06d}"
 
 
+def new_recovery_code() -> str:
+    """80 random bits as 16 base32 characters, shown in groups of four: xxxx-xxxx-xxxx-xxxx."""
+    raw = b32encode(secrets.token_bytes(10)).decode().lower()
+    return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+
 def _recovery_codes_replace(user) -> list[str]:
+    """Replace the user's recovery codes; the clear codes are returned to be shown once."""
     device, _created = StaticDevice.objects.get_or_create(
         user=user, name=RECOVERY_DEVICE_NAME, defaults={"confirmed": True}
     )
-    device.token_set.all().delete()
-    codes = [StaticToken.random_token() for _ in range(settings.MFA_RECOVERY_CODES)]
-    StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
+    device.recovery_codes.all().delete()
+    codes = [new_recovery_code() for _ in range(settings.MFA_RECOVERY_CODES)]
+    RecoveryCode.objects.bulk_create(
+        [RecoveryCode(device=device, code_hash=RecoveryCode.hash_code(c)) for c in codes]
+    )
     return codes
+
+
+def _recovery_code_use(device: StaticDevice, token: str) -> bool:
+    """Spend one of the device's recovery codes if `token` is one of them.
+
+    Mirrors django-otp's `StaticDevice.verify_token` (throttling, last-used time) but compares
+    hashes. The caller holds the device's row lock, so two sign-ins cannot spend the same code.
+    """
+    allowed, _details = device.verify_is_allowed()
+    if not allowed:
+        return False
+    match = next((code for code in device.recovery_codes.all() if code.matches(token)), None)
+    if match is None:
+        device.throttle_increment()
+        return False
+    match.delete()
+    device.throttle_reset(commit=False)
+    device.set_last_used_timestamp(commit=False)
+    device.save()
+    return True
 
 
 @transaction.atomic
@@ -158,8 +191,11 @@ def mfa_verify(*, actor, token: str):
                 device = candidate
                 break
     elif token:
-        for candidate in StaticDevice.objects.filter(user=actor, confirmed=True):
-            if candidate.verify_token(token.lower()):
+        recovery_devices = StaticDevice.objects.select_for_update().filter(
+            user=actor, confirmed=True
+        )
+        for candidate in recovery_devices.order_by("pk"):
+            if _recovery_code_use(candidate, token):
                 device = candidate
                 break
     if device is None:
@@ -184,7 +220,7 @@ def seconds_until_retry(user) -> int:
 
 
 def recovery_codes_left(user) -> int:
-    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+    return RecoveryCode.objects.filter(device__user=user, device__confirmed=True).count()
 
 
 def _clean(token: str) -> str:

@@ -1,4 +1,6 @@
 import hashlib
+import hmac
+import secrets
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -191,3 +193,42 @@ class ApiToken(models.Model):
         return self.revoked_at is None and (
             self.expires_at is None or self.expires_at > timezone.now()
         )
+
+
+class RecoveryCode(models.Model):
+    """One unused MFA recovery code of a user's recovery device, kept only as a salted SHA-256.
+
+    The clear code is shown once when it is made and never stored (django-otp's own `StaticToken`
+    keeps it in clear, so it is not used). A fast hash is enough because new codes carry 80 random
+    bits (16 base32 characters): a stolen hash cannot be searched back to its code, whereas a slow
+    password hash would make every sign-in try up to ten of them. The per-code salt keeps equal
+    codes from having equal hashes and rules out one precomputed table for all users.
+    """
+
+    ALGORITHM = "sha256"
+
+    device = models.ForeignKey(
+        "otp_static.StaticDevice", on_delete=models.CASCADE, related_name="recovery_codes"
+    )
+    code_hash = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Recovery code {self.pk} of device {self.device_id}"
+
+    @staticmethod
+    def normalise(code: str) -> str:
+        """What the user typed, as it is hashed: no spaces or dashes, lower case."""
+        return "".join((code or "").split()).replace("-", "").lower()
+
+    @classmethod
+    def hash_code(cls, code: str, *, salt: str | None = None) -> str:
+        salt = salt or secrets.token_hex(16)
+        digest = hashlib.sha256(f"{salt}:{cls.normalise(code)}".encode()).hexdigest()
+        return f"{cls.ALGORITHM}${salt}${digest}"
+
+    def matches(self, code: str) -> bool:
+        algorithm, salt, _digest = self.code_hash.split("$", 2)
+        if algorithm != self.ALGORITHM:
+            return False
+        return hmac.compare_digest(self.code_hash, self.hash_code(code, salt=salt))

@@ -8,10 +8,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.accounts import mfa
+from apps.accounts.models import RecoveryCode
 from apps.audit.models import AuditEvent
 from tests.otp import ensure_totp_device, totp_code_for
 
@@ -129,7 +129,7 @@ def test_a_recovery_code_works_exactly_once(reviewer, password):
     again = password_login(reviewer, password)
     again.post(reverse("accounts:mfa_verify"), {"token": code})
     assert again.get("/").status_code == 302
-    assert StaticToken.objects.filter(device__user=reviewer).count() == 9
+    assert RecoveryCode.objects.filter(device__user=reviewer).count() == 9
 
 
 def test_enrolled_but_unverified_official_cannot_replace_the_device(reviewer, password):

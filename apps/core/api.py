@@ -2,10 +2,13 @@
 
 Nothing here may import rest_framework.views: DRF imports these classes while it loads."""
 
+from functools import partial
+
 from rest_framework import permissions
 from rest_framework.pagination import PageNumberPagination
 
 from apps.core import roles
+from apps.core.listing import CappedPaginator
 
 
 class DenyAll(permissions.BasePermission):
@@ -48,3 +51,30 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+class CappedPagination(Pagination):
+    """For lists over large tables: rows are counted only to `count_cap`, or to the page asked
+    for (apps.core.listing.CappedPaginator). Past that, `count` is a lower bound and
+    `count_capped` is true; follow `next` to the end (there is no "last" page to jump to)."""
+
+    count_cap = 1000
+    last_page_strings = ()
+
+    def paginate_queryset(self, queryset, request, view=None):
+        number = request.query_params.get(self.page_query_param, 1)
+        self.django_paginator_class = partial(CappedPaginator, cap=self.count_cap, number=number)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["count_capped"] = self.page.paginator.capped
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        response_schema = super().get_paginated_response_schema(schema)
+        response_schema["properties"]["count_capped"] = {
+            "type": "boolean",
+            "description": "True when `count` is a lower bound (counting stopped there).",
+        }
+        return response_schema

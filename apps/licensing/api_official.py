@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from apps.accounts.models import User
-from apps.core.api import role_permission
+from apps.core.api import CappedPagination, role_permission
 from apps.core.errors import DomainError
 from apps.core.roles import Role
 from apps.licensing import clock, permissions, selectors, services, workflow
@@ -61,6 +61,7 @@ class CaseViewSet(_ReadersWriters, viewsets.GenericViewSet):
 
     serializer_class = s.QueueRowSerializer
     queryset = Application.objects.none()
+    pagination_class = CappedPagination
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -221,6 +222,7 @@ class LicenceViewSet(_ReadersWriters, mixins.ListModelMixin, viewsets.GenericVie
     """Licences for officials; approvers suspend, reinstate and revoke (with reasons)."""
 
     serializer_class = s.LicenceSerializer
+    pagination_class = CappedPagination
 
     @extend_schema(
         parameters=[

@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.vocabulary import Sector
-from apps.licensing.workflow import ApplicationStatus, LicenceStatus
+from apps.licensing.workflow import OPEN_APPLICATION_STATES, ApplicationStatus, LicenceStatus
 
 QUANTITY = {"max_digits": 18, "decimal_places": 3}
 MONEY = {"max_digits": 18, "decimal_places": 2}
@@ -56,6 +56,10 @@ class PaymentMethod(models.TextChoices):
 class Recommendation(models.TextChoices):
     APPROVE = "approve", _("Approve")
     DENY = "deny", _("Deny")
+
+
+# The officials' queue shows these by default (partial indexes below).
+OPEN_CASES = Q(status__in=sorted(OPEN_APPLICATION_STATES))
 
 
 class Application(models.Model):
@@ -117,16 +121,49 @@ class Application(models.Model):
     clock_running_since = models.DateField(null=True, blank=True)
     review_deadline = models.DateField(null=True, blank=True, db_index=True)
     deadline_provisional = models.BooleanField(default=False)
+    # The catalogue entries its lines name (distinct ids, ascending), written with the lines by
+    # the services: the queue filters by element on the row instead of joining every line.
+    catalogue_entry_ids = models.JSONField(default=list, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at"]
+        # The queue reads a page in index order instead of sorting every matching row: each sort
+        # column is followed by the id that breaks ties, ascending also when the column descends
+        # (hence the "-" twins). A status filter uses the first two; the open cases (the default
+        # view, four states) use the partial ones, as an IN list cannot give one order.
         indexes = [
-            models.Index(fields=["status", "review_deadline"]),
+            models.Index(
+                fields=["status", "review_deadline", "id"], name="lic_app_status_deadline"
+            ),
+            models.Index(
+                fields=["status", "-review_deadline", "id"], name="lic_app_status_deadline_desc"
+            ),
             # The queue filtered by status and sorted by submission (e.g. approved, newest first).
             models.Index(fields=["status", "submitted_at"]),
+            models.Index(
+                fields=["review_deadline", "id"], condition=OPEN_CASES, name="lic_app_open_deadline"
+            ),
+            models.Index(
+                fields=["-review_deadline", "id"],
+                condition=OPEN_CASES,
+                name="lic_app_open_deadline_desc",
+            ),
+            models.Index(
+                fields=["submitted_at", "id"], condition=OPEN_CASES, name="lic_app_open_submitted"
+            ),
+            models.Index(fields=["status", "id"], condition=OPEN_CASES, name="lic_app_open_status"),
+            models.Index(
+                fields=["-status", "id"], condition=OPEN_CASES, name="lic_app_open_status_desc"
+            ),
+            # Fast-track cases are few: counted from this index rather than found among all.
+            models.Index(
+                fields=["status"], condition=Q(fast_track=True), name="lic_app_fast_track"
+            ),
             models.Index(fields=["organisation", "status"]),
+            # A producer's own list, most recently changed first.
+            models.Index(fields=["organisation", "updated_at"], name="lic_app_org_updated"),
             models.Index(fields=["assigned_reviewer", "status"]),
             models.Index(fields=["destination_country"]),
             models.Index(fields=["end_use_sector"]),
@@ -407,6 +444,13 @@ class Licence(models.Model):
         indexes = [
             models.Index(fields=["organisation", "status"]),
             models.Index(fields=["status", "valid_until"]),
+            # The licence lists: a page in index order for each sort (newest first by default),
+            # ties broken by ascending id (hence the status twins).
+            models.Index(fields=["-issued_on", "id"], name="lic_licence_issued"),
+            models.Index(fields=["status", "issued_on"], name="lic_licence_status_issued"),
+            models.Index(fields=["valid_until", "id"], name="lic_licence_valid_until"),
+            models.Index(fields=["status", "id"], name="lic_licence_status"),
+            models.Index(fields=["-status", "id"], name="lic_licence_status_desc"),
         ]
 
     def __str__(self) -> str:

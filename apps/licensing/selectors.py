@@ -2,13 +2,15 @@
 
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from apps.catalogue import selectors as catalogue_selectors
 from apps.core.roles import Role, has_role, is_producer
 from apps.licensing.models import (
+    OPEN_CASES,
     Application,
     ApplicationLine,
     ApplicationParty,
@@ -81,14 +83,9 @@ def queue_for(
     if not has_role(user, *AUTHORITY_ROLES):
         return Application.objects.none()
     qs = Application.objects.exclude(status=ApplicationStatus.DRAFT)
-    qs = qs.filter(status=status) if status else qs.filter(status__in=OPEN_APPLICATION_STATES)
+    qs = qs.filter(status=status) if status else qs.filter(OPEN_CASES)
     if element:
-        entry_ids = catalogue_selectors.catalogue_entry_ids_for_element(element)
-        qs = qs.filter(
-            pk__in=ApplicationLine.objects.filter(catalogue_entry_id__in=entry_ids).values(
-                "application_id"
-            )
-        )
+        qs = qs.filter(_names_element(element))
     if destination:
         qs = qs.filter(destination_country=destination.upper())
     if sector:
@@ -109,6 +106,20 @@ def queue_for(
     return qs.select_related("organisation", "assigned_reviewer").annotate(
         linked_to_me=Exists(linked)
     )
+
+
+def _names_element(element: str) -> Q:
+    """Applications with a line of this element. On PostgreSQL from the row's own
+    `catalogue_entry_ids` (GIN index), with the entry ids as literals so the planner can judge
+    how common they are; elsewhere (SQLite cannot look inside JSON lists) through the lines."""
+    entry_ids = catalogue_selectors.catalogue_entry_ids_for_element(element)
+    if connection.vendor != "postgresql":
+        lines = ApplicationLine.objects.filter(catalogue_entry_id__in=entry_ids)
+        return Q(pk__in=lines.values("application_id"))
+    condition = Q(pk__in=[])
+    for entry_id in sorted(entry_ids.values_list("pk", flat=True)):
+        condition |= Q(catalogue_entry_ids__contains=[entry_id])
+    return condition
 
 
 def open_rfi_for(application: Application) -> InformationRequest | None:

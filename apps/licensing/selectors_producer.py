@@ -6,12 +6,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from apps.licensing import selectors
 from apps.licensing.models import (
     Amendment,
     Application,
+    ApplicationLine,
     Document,
     InformationRequest,
     Licence,
@@ -60,11 +62,20 @@ def application_list_for_producer(
         application=OuterRef("pk"), status=InformationRequest.Status.OPEN
     )
     licence = Licence.objects.filter(application=OuterRef("pk"))
+    line_count = (
+        ApplicationLine.objects.filter(application=OuterRef("pk"))
+        .order_by()
+        .values("application")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return qs.annotate(
         rfi_due_on=Subquery(open_rfi.values("due_on")[:1]),
         licence_id=Subquery(licence.values("pk")[:1]),
         licence_number=Subquery(licence.values("number")[:1]),
-        line_count=Count("lines", distinct=True),
+        # A subquery, not Count("lines"): the aggregate would join and group every application
+        # of the company before the page is cut; this runs for the rows shown only.
+        line_count=Coalesce(Subquery(line_count), 0),
     )
 
 

@@ -111,6 +111,7 @@ def make_licence(
         final_destination="",
         end_use="Permanent magnets for traction motors",
         end_use_sector="automotive",
+        catalogue_entry_ids=[entry.pk],  # as the licensing services keep it for the queue
     )
     app_line = ApplicationLine.objects.create(
         application=app,

@@ -13,7 +13,9 @@ DATABASES = {
 }
 # The test harness empties every table between transactional tests (TRUNCATE); the audit
 # trail's trigger allows that only in a session that sets this flag (see apps/audit/sql.py).
-DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c raretrack.audit_allow_truncate=on"
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+    f"{POSTGRES_SESSION_OPTIONS} -c raretrack.audit_allow_truncate=on"  # noqa: F405
+)
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
 # Throttle counters live in Redis as in production, under a prefix the suite clears between tests
 # (tests/conftest.py) without touching the broker's keys in the same database.

@@ -90,7 +90,7 @@ def _replace_lines(app: Application, lines: list[dict]) -> None:
     if errors:
         raise DomainError(" ".join(m for ms in errors.values() for m in ms), field_errors=errors)
     app.lines.all().delete()
-    ApplicationLine.objects.bulk_create(
+    created = ApplicationLine.objects.bulk_create(
         ApplicationLine(
             application=app,
             position=index,
@@ -98,6 +98,14 @@ def _replace_lines(app: Application, lines: list[dict]) -> None:
         )
         for index, line in enumerate(lines, start=1)
     )
+    app.catalogue_entry_ids = catalogue_entry_ids(created)
+    app.save(update_fields=["catalogue_entry_ids", "updated_at"])
+
+
+def catalogue_entry_ids(lines) -> list[int]:
+    """What `Application.catalogue_entry_ids` holds for these lines: whoever writes an
+    application's lines writes this too, or the queue's element filter misses the case."""
+    return sorted({line.catalogue_entry_id for line in lines if line.catalogue_entry_id})
 
 
 @transaction.atomic
@@ -332,17 +340,19 @@ def application_copy(*, actor, application: Application) -> Application:
     if not permissions.owns(actor, application):
         raise PermissionDeniedError(_("Only your company's staff can copy its applications."))
     source = application
+    lines = list(source.lines.all())
     copy = Application.objects.create(
         organisation_id=source.organisation_id,
         created_by=actor,
         copied_from=source,
+        catalogue_entry_ids=catalogue_entry_ids(lines),
         **{name: getattr(source, name) for name in HEADER_FIELDS},
     )
     ApplicationLine.objects.bulk_create(
         ApplicationLine(
             application=copy, position=line.position, **{k: getattr(line, k) for k in LINE_FIELDS}
         )
-        for line in source.lines.all()
+        for line in lines
     )
     ApplicationParty.objects.bulk_create(
         ApplicationParty(application=copy, client_id=p.client_id, role=p.role)

@@ -17,7 +17,7 @@ from apps.catalogue.selectors import catalogue_elements_for
 from apps.core.access import recent_auth_required, role_required
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
 from apps.core.forms import add_domain_error
-from apps.core.listing import list_context
+from apps.core.listing import COUNT_CAP, list_context
 from apps.core.roles import Role, has_role
 from apps.licensing import clock, pdf, permissions, selectors, services, workflow
 from apps.licensing import forms_official as forms
@@ -99,15 +99,9 @@ def queue(request):
         sort_fields=official_selectors.QUEUE_SORTS,
         default_sort="deadline",
         per_page=QUEUE_PER_PAGE,
+        count_cap=official_selectors.QUEUE_COUNT_CAP,
     )
-    context["rows"] = [
-        {
-            "app": app,
-            "clock": official_selectors.row_clock(app, calendar, today),
-            "lines": official_selectors.lines_summary(app),
-        }
-        for app in context["object_list"]
-    ]
+    context["rows"] = official_selectors.queue_rows(context["object_list"], calendar, today)
     context["filters"] = filters
     context["presets"] = PRESETS
     context["active_preset"] = _active_preset(request)
@@ -499,7 +493,12 @@ def licence_list(request):
         today=clock.today(),
     )
     context = list_context(
-        request, qs, sort_fields=LICENCE_SORTS, default_sort="-issued", per_page=50
+        request,
+        qs,
+        sort_fields=LICENCE_SORTS,
+        default_sort="-issued",
+        per_page=50,
+        count_cap=COUNT_CAP,
     )
     context["filters"] = filters
     template = "licensing/official/_licence_table.html" if request.htmx else None

@@ -18,7 +18,7 @@ from apps.clients.models import PartyRole
 from apps.core.access import role_required
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
 from apps.core.forms import add_domain_error
-from apps.core.listing import list_context
+from apps.core.listing import COUNT_CAP, list_context
 from apps.core.roles import PRODUCER_ROLES
 from apps.licensing import clock, forms, permissions, selectors, services, workflow
 from apps.licensing import selectors_producer as producer_selectors
@@ -58,6 +58,7 @@ def application_list(request):
         request,
         qs,
         default_sort="-updated",
+        count_cap=COUNT_CAP,
         sort_fields={
             "reference": "pk",
             "status": "status",
@@ -516,6 +517,7 @@ def licence_list(request):
         request,
         qs,
         default_sort="-issued",
+        count_cap=COUNT_CAP,
         sort_fields={
             "number": "number",
             "status": "status",

@@ -108,7 +108,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # by company: companies by name, then each one's cases).
 POSTGRES_SESSION_OPTIONS = "-c random_page_cost=1.1"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = POSTGRES_SESSION_OPTIONS
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    # Appended: options given in DATABASE_URL (?options=...) are kept.
+    _options["options"] = f"{_options.get('options', '')} {POSTGRES_SESSION_OPTIONS}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

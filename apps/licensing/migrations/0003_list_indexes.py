@@ -42,7 +42,7 @@ def drop_gin_index(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0002_organisation_name_index"),
+        ("accounts", "0004_organisation_name_index"),
         ("licensing", "0002_queue_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

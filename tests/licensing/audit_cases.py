@@ -298,6 +298,10 @@ CASES = {
 NOT_WRITES = {
     "completeness_problems": "lists what a draft still lacks; a read, writes nothing",
     "max_validity": "the longest validity for a licence type; pure, writes nothing",
+    "catalogue_entry_ids": (
+        "the element column's value for an application's lines; pure, the write that stores "
+        "it is the application service's own (audited there)"
+    ),
     "licence_issue": (
         "a step of application_decide (approve) inside its transaction; the approval's one "
         "event `application.approve` names the licence, its number and validity"

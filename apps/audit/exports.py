@@ -50,7 +50,8 @@ AUDIT_EVENTS = register(
             Column("changes", "changes", _("Changes"), kind="json", sortable=False),
             Column("ip_address", "ip_address", _("Address"), kind="code"),
             Column("user_agent", "user_agent", _("User agent")),
-            Column("request_id", "request_id", _("Request"), kind="code", sortable=False),
+            # Free text: a client may send any X-Request-ID (up to 64 characters).
+            Column("request_id", "request_id", _("Request"), sortable=False),
             Column("prev_hash", "prev_hash", _("Previous hash"), kind="code", sortable=False),
             Column("hash", "hash", _("Hash"), kind="code", sortable=False),
         ),

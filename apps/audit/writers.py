@@ -1,9 +1,10 @@
 """Writing a dataset to a file with constant memory, whatever its size.
 
 On PostgreSQL, CSV and JSON Lines are produced by the server with `COPY (SELECT ...) TO STDOUT`
-streamed through psycopg (the DRF / ORM paths cost 7-37x more); formula cells are neutralised in
-the SELECT itself. XLSX, and every format on SQLite (`make run`), iterate the query in chunks and
-write row by row. Progress is published on a side connection: the main one is busy streaming.
+read from libpq in blocks (copy_out.py; the DRF / ORM paths cost 7-37x more): formula cells are
+neutralised, and JSON lines built, in the SELECT itself. XLSX, and every format on SQLite
+(`make run`), iterate the query in chunks and write row by row. Progress is published on a side
+connection: the main one is busy streaming.
 """
 
 import csv
@@ -20,7 +21,10 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from django.db import connection, connections
+from django.db.models.expressions import Col
+from django.db.models.sql.constants import LOUTER
 
+from apps.audit import copy_out
 from apps.audit.datasets.registry import Column, Dataset
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
@@ -29,6 +33,7 @@ _FORMULA_CODES = "61, 43, 45, 64, 9, 13"
 _BUFFER_BYTES = 1 << 20
 _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 ITERATOR_CHUNK = 2000
+_TEXT_TYPES = ("varchar", "text", "char", "citext")
 
 ProgressCallback = Callable[[int], None]
 
@@ -67,28 +72,31 @@ def write(
 
 
 class _HashingSink:
-    """Buffers small writes into 1 MiB blocks, hashing and counting lines once per block."""
+    """Writes and hashes in blocks of 1 MiB or more; small writes are gathered into one."""
 
     def __init__(self, raw: BinaryIO):
         self.raw = raw
         self.buffer = bytearray()
         self.sha = hashlib.sha256()
         self.size = 0
-        self.lines = 0
 
     def write(self, data) -> None:
+        if not self.buffer and len(data) >= _BUFFER_BYTES:
+            self._out(data)
+            return
         self.buffer += data
         if len(self.buffer) >= _BUFFER_BYTES:
             self.flush()
 
     def flush(self) -> None:
-        if not self.buffer:
-            return
-        self.raw.write(self.buffer)
-        self.sha.update(self.buffer)
-        self.size += len(self.buffer)
-        self.lines += self.buffer.count(b"\n")
-        self.buffer = bytearray()
+        if self.buffer:
+            self._out(self.buffer)
+            self.buffer = bytearray()
+
+    def _out(self, block) -> None:
+        self.raw.write(block)
+        self.sha.update(block)
+        self.size += len(block)
 
 
 # --- PostgreSQL: COPY -------------------------------------------------------------------------
@@ -96,27 +104,31 @@ class _HashingSink:
 
 def copy_sql(dataset: Dataset, cleaned: dict, fmt: str) -> tuple[str, tuple]:
     """The COPY statement for a dataset: Django compiles the filtered query, we shape the cells."""
-    inner, params = dataset.rows(cleaned).query.sql_with_params()
+    queryset = dataset.rows(cleaned)
+    inner, params = queryset.query.sql_with_params()
+    refs = [f"q.c{i}" for i in range(len(dataset.columns))]
     if fmt == "csv":
         select = ", ".join(
-            f"{_csv_cell(col, f'q.c{i}')} AS {connection.ops.quote_name(col.name)}"
-            for i, col in enumerate(dataset.columns)
+            f"{_csv_cell(col, ref)} AS {connection.ops.quote_name(col.name)}"
+            for col, ref in zip(dataset.columns, refs, strict=True)
         )
         options = "FORMAT csv, HEADER"
     else:
-        parts = []
-        for i, col in enumerate(dataset.columns):
-            key = json.dumps(col.name).replace("'", "''")
-            parts.append(f"'{',' if i else '{'}{key}:' || {_json_cell(col, f'q.c{i}')}")
-        select = " || ".join(parts) + " || '}'"
-        # CSV with a quote and delimiter that JSON text never contains raw: the line goes out
-        # exactly as built (text format would double every backslash of the JSON escapes).
-        options = "FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02'"
+        sources = [_Source.of(queryset.query, f"c{i}") for i in range(len(refs))]
+        select = _json_line(dataset.columns, refs, sources)
+        # Binary: each line goes out exactly as built, with no quoting pass over its bytes
+        # (copy_out.copy_to reads the lines out of the binary framing).
+        options = "FORMAT binary"
     # Only column names and fixed SQL are interpolated; every filter value is a bound parameter.
     return f"COPY (SELECT {select} FROM ({inner}) q) TO STDOUT WITH ({options})", params  # noqa: S608 # nosec
 
 
 def _csv_cell(col: Column, ref: str) -> str:
+    """Neutralise the columns that can hold free text; write the others as they are.
+
+    Ids, numbers, dates and codes cannot begin with a formula character, except a negative
+    number: a spreadsheet reads -5 as the number it is, so numbers stay numbers.
+    """
     if col.kind == "text":
         return _neutralised(ref)
     if col.kind == "json":
@@ -127,15 +139,81 @@ def _csv_cell(col: Column, ref: str) -> str:
 
 
 def _neutralised(ref: str) -> str:
-    return f"CASE WHEN ascii({ref}) IN ({_FORMULA_CODES}) THEN '''' || {ref} ELSE {ref} END"
+    # Every formula character sorts below "A" (65): one integer comparison settles most cells.
+    return (
+        f"CASE WHEN ascii({ref}) < 65 AND ascii({ref}) IN ({_FORMULA_CODES}) "
+        f"THEN '''' || {ref} ELSE {ref} END"
+    )
 
 
-def _json_cell(col: Column, ref: str) -> str:
-    if col.kind in {"text", "datetime"}:
-        return f"COALESCE(to_json({ref})::text, 'null')"
-    if col.kind in {"code", "date"}:
-        return f"""COALESCE('"' || {ref} || '"', 'null')"""
-    return f"COALESCE({ref}::text, 'null')"
+@dataclass(frozen=True)
+class _Source:
+    """What Django knows of a column's SQL: can it be NULL, is it text in the database."""
+
+    nullable: bool
+    text: bool
+
+    @classmethod
+    def of(cls, query, alias: str) -> "_Source":
+        expression = query.annotations.get(alias)
+        if not isinstance(expression, Col):
+            return cls(nullable=True, text=False)
+        join = query.alias_map.get(expression.alias)
+        db_type = expression.target.db_type(connection) or ""
+        return cls(
+            nullable=expression.target.null or getattr(join, "join_type", None) == LOUTER,
+            text=db_type.startswith(_TEXT_TYPES),
+        )
+
+
+def _json_line(columns: tuple[Column, ...], refs: list[str], sources: list[_Source]) -> str:
+    """One JSON object per row and its line break, built by PostgreSQL.
+
+    The keys, commas and the quotes around plain strings are folded into one literal between two
+    values; NULL is handled only where the column can be NULL; the pieces are concatenated as a
+    balanced tree, since a flat chain copies the growing line once per piece.
+    """
+    pieces: list[str] = []
+    literal = "{"
+    for i, (col, ref, source) in enumerate(zip(columns, refs, sources, strict=True)):
+        literal += ("," if i else "") + json.dumps(col.name) + ":"
+        if _plain_string(col, source) and not source.nullable:
+            pieces += [_sql_literal(literal + '"'), f"{ref}::text"]
+            literal = '"'
+            continue
+        value = _json_value(col, ref, source)
+        if source.nullable:
+            value = f"COALESCE({value}, 'null')"
+        pieces += [_sql_literal(literal), value]
+        literal = ""
+    pieces.append(_sql_literal(literal + "}\n"))  # a line break inside a literal is plain SQL
+    return _balanced_concat(pieces)
+
+
+def _plain_string(col: Column, source: _Source) -> bool:
+    """Written between quotes as it is: ISO dates, and codes stored as text (the models validate
+    them to hold no quote, backslash or control character)."""
+    return col.kind == "date" or (col.kind == "code" and source.text)
+
+
+def _json_value(col: Column, ref: str, source: _Source) -> str:
+    """The JSON text of one value; NULL when the value is NULL."""
+    if _plain_string(col, source):
+        return f"""'"' || {ref}::text || '"'"""
+    if col.kind in {"text", "datetime", "code"}:
+        return f"to_json({ref})::text"  # escapes; a code of another type (inet) as COPY writes it
+    return f"{ref}::text"  # number, bool and json: their text is already JSON
+
+
+def _sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _balanced_concat(pieces: list[str]) -> str:
+    if len(pieces) == 1:
+        return pieces[0]
+    middle = len(pieces) // 2
+    return f"({_balanced_concat(pieces[:middle])} || {_balanced_concat(pieces[middle:])})"
 
 
 def _copy(
@@ -143,16 +221,13 @@ def _copy(
 ) -> int:
     sql, params = copy_sql(dataset, cleaned, fmt)
     header = 1 if fmt == "csv" else 0
-    with connection.cursor() as wrapper:
-        cursor = wrapper.cursor  # psycopg's own cursor: Django's wrapper has no copy()
-        with cursor.copy(sql, params) as copy:
-            reported = sink.lines
-            for block in copy:
-                sink.write(block)
-                if sink.lines != reported:
-                    reported = sink.lines
-                    progress(max(0, reported - header))
-        return cursor.rowcount
+    return copy_out.copy_to(
+        sql,
+        params,
+        sink.write,
+        lambda n: progress(max(0, n - header)),
+        binary_lines=fmt == "jsonl",
+    )
 
 
 # --- Python writers: SQLite and XLSX ----------------------------------------------------------

@@ -16,7 +16,8 @@ from openpyxl import load_workbook
 from apps.accounts.models import Organisation
 from apps.audit import services, tasks, writers
 from apps.audit.datasets import registry
-from apps.audit.models import AuditEvent, ExportJob
+from apps.audit.models import AuditEvent, ChainCheckpoint, ExportJob
+from apps.core import context
 from apps.core.errors import DomainError, PermissionDeniedError
 from tests.factories import OrganisationFactory
 
@@ -75,9 +76,12 @@ def test_csv_neutralises_formula_cells_in_sql(auditor, formula_companies):
     assert all(not row["legal_name"].startswith(tuple("=+-@")) for row in rows)
 
 
-def test_copy_statement_neutralises_text_columns():
+def test_copy_statement_neutralises_only_columns_that_hold_free_text():
     sql, _params = writers.copy_sql(registry.get("organisations"), {}, "csv")
-    assert "CASE WHEN ascii(q.c1) IN (61, 43, 45, 64, 9, 13) THEN '''' || q.c1" in sql
+    assert "ascii(q.c1) IN (61, 43, 45, 64, 9, 13) THEN '''' || q.c1" in sql  # legal_name
+    assert "ascii(q.c0)" not in sql  # id: a number
+    assert "ascii(q.c3)" not in sql  # uscc: a code
+    assert "ascii(q.c7)" not in sql  # created_at: a time
 
 
 def test_xlsx_neutralises_formula_cells(auditor, formula_companies):
@@ -224,3 +228,108 @@ def test_a_failed_export_is_recorded_and_keeps_no_file(auditor, monkeypatch):
     assert "disk full" in job.error
     assert not (Path(settings.EXPORT_ROOT) / f"{job.token}.csv").exists()
     assert AuditEvent.objects.filter(action="export.fail", object_id=str(job.pk)).exists()
+
+
+AWKWARD_TEXT = [
+    'He said "hi"',
+    "C:\\exports\\x",
+    "line one\nline two",
+    "tab\there",
+    "bell\x07",
+    "稀土永磁 — Ø",
+    "line\u2028separator",
+]
+
+
+def test_jsonl_stays_valid_json_whatever_the_text_holds(auditor):
+    companies = [
+        OrganisationFactory(legal_name=f"{value} {n}", status_reason=value)
+        for n, value in enumerate(AWKWARD_TEXT)
+    ]
+    job = _run(auditor, "organisations", "jsonl")
+    *lines, last = _file(job).decode().split("\n")  # JSON Lines: one object per \n
+    rows = {row["id"]: row for row in map(json.loads, lines)}
+    assert last == ""
+    assert job.row_count == len(rows) == Organisation.objects.count()
+    for company in companies:
+        assert rows[company.pk]["status_reason"] == company.status_reason
+        assert rows[company.pk]["legal_name"] == company.legal_name
+        assert rows[company.pk]["uscc"] == company.uscc
+        assert rows[company.pk]["verified_at"] is None
+
+
+def test_jsonl_writes_null_for_a_value_behind_an_optional_relation(auditor, producer):
+    job = _run(auditor, "users", "jsonl")
+    rows = {row["email"]: row for row in map(json.loads, _file(job).decode().splitlines())}
+    assert rows[auditor.email]["organisation"] is None  # an auditor belongs to no company
+    assert rows[auditor.email]["organisation_id"] is None
+    assert rows[auditor.email]["producer_role"] is None
+    assert rows[auditor.email]["last_login"] is None
+    assert rows[auditor.email]["is_active"] is True
+    assert rows[producer.email]["organisation_id"] == producer.membership.organisation_id
+    assert rows[producer.email]["producer_role"] == producer.membership.role
+
+
+def _checkpoints() -> registry.Dataset:
+    """A signed number beside free text (a reversal in a ledger is negative in the same way)."""
+    return registry.Dataset(
+        name="checkpoints",
+        label="Checkpoints",
+        model="audit.ChainCheckpoint",
+        columns=(
+            registry.Column("head_id", "head_id", kind="number"),
+            registry.Column("problem", "problem"),
+        ),
+    )
+
+
+def test_a_negative_number_stays_a_number_and_text_that_looks_like_one_is_neutralised(db, tmp_path):
+    ChainCheckpoint.objects.create(ok=False, events_checked=1, head_id=-5, problem="-5 kg")
+    dataset = _checkpoints()
+
+    writers.write(dataset, {}, "csv", tmp_path / "x.csv")
+    (row,) = csv.DictReader(io.StringIO((tmp_path / "x.csv").read_text(), newline=""))
+    assert row == {"head_id": "-5", "problem": "'-5 kg"}
+
+    writers.write(dataset, {}, "xlsx", tmp_path / "x.xlsx")
+    sheet = load_workbook(tmp_path / "x.xlsx").active
+    number, text = sheet[2]
+    assert (number.value, number.data_type) == (-5, "n")
+    assert text.value == "'-5 kg"
+
+    writers.write(dataset, {}, "jsonl", tmp_path / "x.jsonl")
+    assert json.loads((tmp_path / "x.jsonl").read_text()) == {"head_id": -5, "problem": "-5 kg"}
+
+
+def test_a_request_id_chosen_by_the_client_is_neutralised_like_any_free_text(auditor, company):
+    hostile = '=cmd|" /C calc"!A0'
+    origin = context.ActionContext(request_id=hostile, ip_address="203.0.113.7", user_agent="x")
+    token = context.bind(origin)
+    try:
+        services.audit_record(actor=auditor, action="test.write", obj=company, changes={})
+    finally:
+        context.reset(token)
+    job = _run(auditor, "audit_events", "csv", {"action": "test.write"})
+    (row,) = csv.DictReader(io.StringIO(_file(job).decode(), newline=""))
+    assert row["request_id"] == "'" + hostile
+    assert row["ip_address"] == "203.0.113.7"
+    job = _run(auditor, "audit_events", "jsonl", {"action": "test.write"})
+    line = json.loads(_file(job))
+    assert line["request_id"] == hostile
+    assert line["ip_address"] == "203.0.113.7"  # as in the CSV: not the inet cast's 203.0.113.7/32
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "xlsx"])
+def test_an_export_that_matches_nothing_is_empty_and_says_so(auditor, company, fmt):
+    job = _run(auditor, "organisations", fmt, {"status": "suspended"})
+    content = _file(job)
+    assert job.row_count == 0
+    assert job.sha256 == hashlib.sha256(content).hexdigest()
+    if fmt == "csv":
+        assert content.decode().splitlines() == [",".join(c.name for c in _columns())]
+    elif fmt == "jsonl":
+        assert content == b""
+
+
+def _columns():
+    return registry.get("organisations").columns

@@ -14,7 +14,7 @@ Like with like: psql and the portal write the same rows and columns to a file (t
 compared, the rows counted); the portal's CSV also neutralises formula cells and orders by id.
 Each round runs psql, the CSV export and the JSON Lines export one after the other, so the load
 of a shared machine weighs on all three alike; the ratios compare medians (and bests). Each
-export runs in a fresh subprocess, so the peak memory printed (ru_maxrss) is the whole
+export runs in a fresh subprocess, so the peak memory printed (VmHWM) is the whole
 process's, Django included (the figure before the export is printed beside it).
 
 Targets (issue 7): CSV within 1.5x of psql COPY, JSON Lines within 2x, peak memory < 150 MB.
@@ -32,6 +32,10 @@ from statistics import median
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.memory import peak_rss_mb  # noqa: E402
+
 ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
 TABLE = "bench_transaction_report"
@@ -176,13 +180,13 @@ def child(fmt: str, target: str) -> None:
     from apps.audit import writers
 
     dataset = bench_dataset()
-    baseline_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    baseline_mb = peak_rss_mb()
     cpu = _cpu(resource.RUSAGE_SELF)
     started = time.perf_counter()
     result = writers.write(dataset, {}, fmt, Path(target))
     elapsed = time.perf_counter() - started
     cpu = _cpu(resource.RUSAGE_SELF) - cpu
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = peak_rss_mb()
     print(
         f"{elapsed:.4f} {cpu:.4f} {peak_mb:.1f} {baseline_mb:.1f} {result.row_count} "
         f"{result.size_bytes}"

@@ -20,7 +20,6 @@ import csv
 import datetime as dt
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -30,6 +29,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.memory import peak_rss_mb  # noqa: E402
+
 ROWS = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 100_000
 
 
@@ -68,30 +70,16 @@ def child(path: str, user_id: int) -> None:
     batch = services.import_commit(actor=user, batch=batch)
     done = time.perf_counter()
     assert batch.status == "committed"
-    peak_kb = peak_rss_kb()
     print(
         json.dumps(
             {
                 "check": checked - started,
                 "commit": done - checked,
                 "total": done - started,
-                "peak_mb": peak_kb / 1024,
+                "peak_mb": peak_rss_mb(),
             }
         )
     )
-
-
-def peak_rss_kb() -> int:
-    """This process's own peak resident memory (VmHWM).
-
-    Not getrusage's ru_maxrss: Linux carries the parent's high-water mark across fork and exec,
-    so a child would report the bench's own memory instead of the import's.
-    """
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def main() -> None:

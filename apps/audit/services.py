@@ -47,7 +47,7 @@ def audit_record(
         event = AuditEvent(
             created_at=datetime.now(UTC),
             actor=user,
-            actor_label=actor_label or (user.email if user else "system"),
+            actor_label=_actor_label(user, actor_label, ctx),
             action=action,
             object_type=obj._meta.label if obj is not None else "",
             object_id=str(obj.pk) if obj is not None else "",
@@ -61,6 +61,14 @@ def audit_record(
         event.hash = compute_hash(event)
         event.save(force_insert=True)
     return event
+
+
+def _actor_label(user, label: str | None, ctx: context.ActionContext) -> str:
+    """Who acted: the user; for nobody, the task running (whatever label its service passes,
+    so every event of a task names it the same way), else the caller's label or "system"."""
+    if user is None and ctx.task:
+        return f"{TASK_ACTOR_PREFIX}{ctx.task}"
+    return label or (user.email if user else "system")
 
 
 def diff(before: dict, after: dict) -> dict:

@@ -11,4 +11,5 @@ class CoreConfig(AppConfig):
         from apps.core.roles import sync_role_groups
 
         post_migrate.connect(sync_role_groups, dispatch_uid="core.sync_role_groups")
+        from apps.core import task_context  # noqa: F401 - tasks act as "task <name>"
         from apps.core.security import sessions, throttle  # noqa: F401 - sign-in signal receivers

@@ -10,6 +10,7 @@ class ActionContext:
     ip_address: str | None = None
     user_agent: str = ""
     user_id: int | None = None
+    task: str = ""  # the Celery task running, by name ("licensing.expire_licences")
 
 
 _EMPTY = ActionContext()

@@ -4,8 +4,10 @@ A chase is a function registered with `@chase("app.what")`. Each sweep calls it 
 `ChaseContext`; it yields `Due` items computed from state and history rows (never from a counter
 or a broker countdown). The runner claims every item in the `Reminder` table
 (INSERT ... ON CONFLICT DO NOTHING on (object, kind, threshold)) and writes the notifications in
-the same transaction, batch by batch. A claim that already exists is skipped, so two sweeps at
-once, two beats, a retried task or a worker killed mid-sweep never send a second reminder.
+the same transaction, batch by batch, with one audit event per item claimed: `reminder.send`, or
+the event of the item's action (a case assigned, a case closed as lapsed). A claim that already
+exists is skipped, so two sweeps at once, two beats, a retried task or a worker killed mid-sweep
+never send a second reminder.
 
 Writing a chase (licensing, transactions ...), in `apps/<app>/chases.py` (autodiscovered):
 
@@ -30,6 +32,7 @@ from django.db.models import Exists, OuterRef
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from apps.audit.services import audit_record
 from apps.core.errors import DomainError
 from apps.notifications.models import Reminder
 from apps.notifications.services import Message, notify_many, object_ref
@@ -180,10 +183,13 @@ def _claim_and_notify(ctx: ChaseContext, batch: list[Due]) -> tuple[int, int]:
     messages = []
     failed = 0
     for reminder_id, *key in claimed:
-        _row, due = rows[tuple(key)]
-        if due.action is not None and not _run_action(reminder_id, due):
-            failed += 1
-            continue
+        row, due = rows[tuple(key)]
+        if due.action is not None:
+            if not _run_action(reminder_id, due):
+                failed += 1
+                continue
+        else:  # an action records its own event (it names the change); a reminder records this
+            _audit_reminder(due, row)
         messages.append(
             (
                 Message(
@@ -200,6 +206,20 @@ def _claim_and_notify(ctx: ChaseContext, batch: list[Due]) -> tuple[int, int]:
             )
         )
     return len(claimed) - failed, notify_many(messages, fetch=False) if messages else 0
+
+
+def _audit_reminder(due: Due, row: dict) -> None:
+    audit_record(
+        actor=None,
+        action="reminder.send",
+        obj=due.obj,
+        changes={
+            "chase": row["kind"],
+            "threshold": row["threshold"],
+            "title": row["title"],
+            "recipients": row["recipient_count"],
+        },
+    )
 
 
 def _run_action(reminder_id: int, due: Due) -> bool:

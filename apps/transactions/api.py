@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from apps.core.api import IsPortalUser
 from apps.core.errors import DomainError
 from apps.transactions import importing, permissions, selectors, services
-from apps.transactions.models import IdempotencyKey, ImportBatch, Source, TransactionLine
+from apps.transactions.models import IdempotencyKey, Source, TransactionLine
 from apps.transactions.serializers import (
     CancelSerializer,
     CorrectionSerializer,
@@ -181,14 +181,9 @@ class TransactionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
                     _("Send at most %(n)s reports per request (or upload a file).") % {"n": limit}
                 )
             stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-            batch = services.import_upload(
+            batch = services.import_now(
                 actor=request.user, content=content, filename=f"api-{stamp}.json", source=Source.API
             )
-            batch = services.import_check(batch.pk, actor=request.user)
-            if batch.status != ImportBatch.Status.VALID:
-                ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.DISCARDED)
-                raise services.ImportRejected(batch.errors, batch.error_count)
-            batch = services.import_commit(actor=request.user, batch=batch)
             return status.HTTP_201_CREATED, {
                 "import": batch.pk,
                 "status": batch.status,

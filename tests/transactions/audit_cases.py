@@ -161,6 +161,17 @@ CASES = {
         ),
         in_request=False,
     ),
+    "import_now": AuditCase(
+        setup=_world,
+        call=lambda fx, world: Expect(
+            "transactions.import",
+            services.import_now(
+                actor=fx("producer"), content=rows_csv(*world, 2), filename="now.csv"
+            ),
+            actor=fx("producer"),
+            changes=("file", "sha256", "rows"),
+        ),
+    ),
     "import_discard": AuditCase(
         setup=_checked,
         call=_batch(

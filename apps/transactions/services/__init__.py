@@ -6,6 +6,7 @@ from apps.transactions.services.imports import (
     import_commit,
     import_commit_now,
     import_discard,
+    import_now,
     import_start,
     import_upload,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "import_commit",
     "import_commit_now",
     "import_discard",
+    "import_now",
     "import_start",
     "import_upload",
     "monthly_return_confirm",

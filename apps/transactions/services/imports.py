@@ -82,6 +82,23 @@ def import_upload(
     *, actor, content: bytes, filename: str, source: str = Source.UPLOAD
 ) -> ImportBatch:
     """Store a file for checking; the same file (by SHA-256) is refused while pending or done."""
+    with transaction.atomic():
+        batch = _store(actor, content, filename, source)
+        audit_record(
+            actor=actor,
+            action="transactions.import_upload",
+            obj=batch,
+            changes={
+                "file": batch.filename,
+                "sha256": batch.sha256,
+                "size": batch.size,
+                "rows": batch.row_count,
+            },
+        )
+    return batch
+
+
+def _store(actor, content: bytes, filename: str, source: str) -> ImportBatch:
     organisation_id = organisation_id_of(actor)
     file_format = _format_of(filename)
     if not content:
@@ -108,17 +125,6 @@ def import_upload(
             )
             batch.file.save(f"{uuid.uuid4().hex}.{file_format}", ContentFile(content), save=False)
             batch.save()
-            audit_record(
-                actor=actor,
-                action="transactions.import_upload",
-                obj=batch,
-                changes={
-                    "file": batch.filename,
-                    "sha256": digest,
-                    "size": batch.size,
-                    "rows": batch.row_count,
-                },
-            )
     except IntegrityError:
         _refuse_seen(organisation_id, digest)
         raise
@@ -186,6 +192,32 @@ def import_check(batch_id: int, *, actor=None) -> ImportBatch:
     batch = ImportBatch.objects.get(pk=batch_id)
     if batch.status != ImportBatch.Status.VALIDATING:
         return batch
+    _save_checked(batch, _check_rows(batch), actor)
+    return batch
+
+
+@transaction.atomic
+def _save_checked(batch: ImportBatch, fields: list[str], actor) -> None:
+    batch.save(update_fields=fields)
+    audit_record(
+        actor=actor,
+        actor_label=None if actor else "task transactions.check_import",
+        action="transactions.import_check",
+        obj=batch,
+        changes={
+            "status": batch.status,
+            "rows": batch.row_count,
+            "errors": batch.error_count,
+            "total_kg": batch.totals["total_kg"],
+        },
+    )
+
+
+def _check_rows(batch: ImportBatch) -> list[str]:
+    """Check the rows and set the outcome on `batch` (saved by the caller); the fields to save.
+
+    Outside any transaction: the progress of a long check is seen while it runs.
+    """
     ctx = BatchContext(batch.organisation_id)
     context_digest = ctx.digest()
     errors: list[dict] = []
@@ -241,32 +273,16 @@ def import_check(batch_id: int, *, actor=None) -> ImportBatch:
             batch.staged.save(f"{uuid.uuid4().hex}.staged", File(staging), save=False)
             fields.append("staged")
         staging.close()
-    with transaction.atomic():
-        batch.save(
-            update_fields=[
-                *fields,
-                "status",
-                "row_count",
-                "rows_checked",
-                "error_count",
-                "errors",
-                "totals",
-                "checked_at",
-            ]
-        )
-        audit_record(
-            actor=actor,
-            actor_label=None if actor else "task transactions.check_import",
-            action="transactions.import_check",
-            obj=batch,
-            changes={
-                "status": batch.status,
-                "rows": rows,
-                "errors": error_count,
-                "total_kg": batch.totals["total_kg"],
-            },
-        )
-    return batch
+    return [
+        *fields,
+        "status",
+        "row_count",
+        "rows_checked",
+        "error_count",
+        "errors",
+        "totals",
+        "checked_at",
+    ]
 
 
 def import_start(*, actor, batch: ImportBatch) -> ImportBatch:
@@ -303,6 +319,24 @@ def import_commit(*, actor, batch: ImportBatch) -> ImportBatch:
         batch.refresh_from_db()
         return batch
     return import_commit_now(batch.pk, actor)
+
+
+def import_now(*, actor, content: bytes, filename: str, source: str = Source.API) -> ImportBatch:
+    """Upload, check and import a small file in one step (the API's bulk call).
+
+    The steps are one write of the user's, so one audit event: the import's, naming the file,
+    its SHA-256 and its rows; or, for a file with a bad row, the check's, listing the refusal
+    (the file is then set aside, so its hash may be sent again, and refused with every bad row).
+    """
+    batch = _store(actor, content, filename, source)
+    fields = _check_rows(batch)
+    if batch.status != ImportBatch.Status.VALID:
+        with transaction.atomic():
+            _save_checked(batch, fields, actor)
+            ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.DISCARDED)
+        raise ImportRejected(batch.errors, batch.error_count)
+    batch.save(update_fields=fields)
+    return import_commit(actor=actor, batch=batch)
 
 
 @transaction.atomic

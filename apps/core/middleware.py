@@ -1,7 +1,17 @@
+import re
 import uuid
 
 from apps.core import context
 from apps.core.security.client import client_ip
+
+# A caller's request id is kept (it ties our logs to theirs) only if it is a plain token: it is
+# written into the audit trail, the logs and a response header.
+_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
+
+
+def request_id_of(request) -> str:
+    given = request.headers.get("X-Request-ID", "")
+    return given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
 
 
 class RequestContextMiddleware:
@@ -15,7 +25,7 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request_id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex
+        request_id = request_id_of(request)
         user = getattr(request, "user", None)
         token = context.bind(
             context.ActionContext(

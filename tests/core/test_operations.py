@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
@@ -26,6 +28,13 @@ def test_healthz_fails_when_the_broker_is_unreachable(client):
 def test_every_response_carries_a_request_id(client):
     response = client.get(reverse("accounts:login"), HTTP_X_REQUEST_ID="abc123")
     assert response["X-Request-ID"] == "abc123"
+
+
+@pytest.mark.parametrize("given", ['=HYPERLINK("http://x")', "a b", "x" * 65, "-1", ""])
+def test_a_request_id_that_is_not_a_plain_token_is_replaced(client, given):
+    response = client.get(reverse("accounts:login"), HTTP_X_REQUEST_ID=given)
+    assert response["X-Request-ID"] != given
+    assert re.fullmatch(r"[0-9a-f]{32}", response["X-Request-ID"])
 
 
 @override_settings(DEBUG=True)

@@ -63,11 +63,15 @@ TRANSACTIONS = register(
             Column("company_id", "report__organisation_id", _("Company id"), kind="number"),
             Column("licence_number", "report__licence__number", _("Licence"), kind="code"),
             Column("purchaser", "report__purchaser__legal_name", _("Purchaser")),
-            Column("purchaser_country", "report__purchaser__country", _("Country"), "code"),
+            Column(
+                "purchaser_country", "report__purchaser__country", _("Purchaser country"), "code"
+            ),
             Column("consignee", "report__consignee__legal_name", _("Consignee")),
-            Column("consignee_country", "report__consignee__country", _("Country"), "code"),
+            Column(
+                "consignee_country", "report__consignee__country", _("Consignee country"), "code"
+            ),
             Column("end_user", "report__end_user__legal_name", _("End user")),
-            Column("end_user_country", "report__end_user__country", _("Country"), "code"),
+            Column("end_user_country", "report__end_user__country", _("End user country"), "code"),
             Column("incoterm", "report__incoterm", _("Incoterm"), kind="code"),
             Column("contract_date", "report__contract_date", _("Contract"), kind="date"),
             Column("loading_date", "report__loading_date", _("Loading"), kind="date"),

@@ -1,17 +1,19 @@
-"""Auditor exports on 1,000,000 transaction-like rows: psql \\copy vs our CSV and JSON Lines.
+"""Auditor exports of 1,000,000 transactions: psql \\copy vs the portal's CSV and JSON Lines.
 
     DJANGO_SETTINGS_MODULE=config.settings.test .venv/bin/python bench/bench_exports.py [--reuse]
 
-The benchmark creates its own table shaped like a transaction report (licence, producer, client,
-end user, element, control and HS codes, quantity, value, currency, incoterm, dates, port,
-customs declaration, status; one end user in 1,000 is a formula) in its own database
-(BENCH_DATABASE_URL, default: the DATABASE_URL server with database rt_bench_audit), registers
-it as an export dataset exactly as an app would, and drops the database at the end (--keep
-keeps it; --reuse uses a kept one and keeps it). BENCH_ROWS and BENCH_REPEAT (3) change the size
-and the number of rounds.
+The benchmark exports the real "transactions" dataset (apps/transactions/exports.py: one row per
+transaction line with its report's fields, joined to the company, licence, parties and
+catalogue entry). In its own database (BENCH_DATABASE_URL, default: the DATABASE_URL server with
+database rt_bench_audit) it runs the migrations, makes two producers with clients and licences
+(tests.factories, apps.transactions.demo) and COPYs reports of two lines each into the
+transaction tables, ids resolved as the import stores them; one purchaser in 1,000 has a
+formula for a name. It drops the database at the end (--keep keeps it; --reuse uses a kept one
+and keeps it). BENCH_ROWS (lines) and BENCH_REPEAT (3) change the size and the number of rounds.
 
-Like with like: psql and the portal write the same rows and columns to a file (the headers are
-compared, the rows counted); the portal's CSV also neutralises formula cells and orders by id.
+Like with like: psql copies the dataset's own SELECT (the query Django compiles for the export:
+same joins, same columns, same order) to a file; the headers are compared, the rows counted. The
+portal's CSV also neutralises formula cells and writes booleans as true/false.
 Each round runs psql, the CSV export and the JSON Lines export one after the other, so the load
 of a shared machine weighs on all three alike; the ratios compare medians (and bests). Each
 export runs in a fresh subprocess, so the peak memory printed (VmHWM) is the whole
@@ -38,7 +40,7 @@ from bench.memory import peak_rss_mb  # noqa: E402
 
 ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
-TABLE = "bench_transaction_report"
+LINES_TABLE = "transactions_transactionline"
 PSQL_LABEL = "psql \\copy ... to csv"
 
 
@@ -64,42 +66,144 @@ def _admin_connect(url: str):
 
 
 def create_database(url: str) -> None:
-    import psycopg
-
     name = urlsplit(url).path.lstrip("/")
     with _admin_connect(url) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
         conn.execute(f'CREATE DATABASE "{name}"')
-    with psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
-        conn.execute(
-            f"""
-            CREATE TABLE {TABLE} AS
-            SELECT g AS id,
-              timestamptz '2026-01-01 00:00+08' + (g || ' seconds')::interval AS reported_at,
-              'LIC-2026-' || lpad((g % 4000)::text, 6, '0') AS licence_number,
-              (g % 50) + 1 AS producer_id,
-              'Ganzhou Rare Earth Magnetics ' || (g % 50) AS producer_name,
-              'Automotive Components GmbH ' || (g % 997) AS client_name,
-              CASE WHEN g % 1000 = 0 THEN '=HYPERLINK("http://x")'
-                   ELSE 'End user ' || (g % 313) || ', Stuttgart' END AS end_user,
-              (ARRAY['DE','JP','KR','US','FR','NL'])[1 + g % 6] AS destination,
-              (ARRAY['Sm','Gd','Tb','Dy','Lu','Sc','Y'])[1 + g % 7] AS element,
-              '1C90' || (2 + g % 7) || '.a' AS control_code,
-              '2805301910' AS hs_code,
-              ((g % 1000) + 0.125)::numeric(18,3) AS quantity_kg,
-              ((g % 1000) * 53.5)::numeric(18,2) AS value,
-              'USD' AS currency,
-              (ARRAY['FOB','CIF','EXW','DAP'])[1 + g % 4] AS incoterm,
-              date '2026-01-01' + (g % 300) AS contract_date,
-              date '2026-01-15' + (g % 300) AS loading_date,
-              'Tianjin Xingang' AS port,
-              '0202' || '2026' || '1' || lpad(g::text, 9, '0') AS customs_declaration,
-              'reported' AS status
-            FROM generate_series(1, {ROWS}) g
-            """  # noqa: S608 - constants of this script only
+    env = {**os.environ, "DATABASE_URL": url}
+    subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, __file__, "--seed"], env=env, check=True, cwd=ROOT
+    )
+
+
+def seed() -> None:
+    """Runs in a subprocess on the bench database: migrate, the world, then COPY the rows."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from apps.transactions.demo import demo_client, entry_for, make_licence
+    from apps.transactions.models import TransactionLine, TransactionReport
+    from apps.transactions.services.imports import LINE_COLUMNS, REPORT_COLUMNS
+    from tests.factories import OrganisationFactory, make_producer
+
+    call_command("migrate", verbosity=0)
+    worlds = []
+    for n, (company_name, element, country) in enumerate(
+        [
+            ("Ganzhou Rare Earth Magnetics Co., Ltd.", "1C905.a", "DE"),
+            ("Baotou Separation Works Co., Ltd.", "1C902.a", "KR"),
+        ]
+    ):
+        company = OrganisationFactory(legal_name=company_name)
+        user = make_producer(company, email=f"bench{n}@bench.test")
+        buyer = demo_client(company, user, f"Automotive Components {n} GmbH", country, "wind")
+        hostile = demo_client(company, user, '=HYPERLINK("http://x")', country, "wind")
+        entry = entry_for(element, "metal")
+        licence = make_licence(
+            organisation=company, user=user, end_user=buyer, entry=entry, destination=country
         )
-        conn.execute(f"ALTER TABLE {TABLE} ADD PRIMARY KEY (id)")
-        conn.execute(f"VACUUM ANALYZE {TABLE}")
+        worlds.append((company, user, buyer, hostile, entry, licence, country))
+    reports_table = TransactionReport._meta.db_table
+    lines_table = TransactionLine._meta.db_table
+    reports = (ROWS + 1) // 2
+    with transaction.atomic(), connection.cursor() as cursor:
+        with cursor.copy(f"COPY {reports_table} ({', '.join(REPORT_COLUMNS)}) FROM STDIN") as copy:
+            chunk = []
+            for i in range(1, reports + 1):
+                company, user, buyer, hostile, _entry, licence, country = worlds[i % 2]
+                party = hostile if i % 1000 == 0 else buyer
+                day = i % 300
+                fields = {
+                    "id": i,
+                    "organisation_id": company.pk,
+                    "reference": f"SO-{i}",
+                    "licence_id": licence.pk,
+                    "status": "cancelled" if i % 97 == 0 else "accepted",
+                    "source": "upload",
+                    "purchaser_id": party.pk,
+                    "consignee_id": buyer.pk,
+                    "end_user_id": buyer.pk,
+                    "incoterm": ("FOB", "CIF", "EXW", "DAP")[i % 4],
+                    "contract_date": _day(day),
+                    "loading_date": _day(day + 14),
+                    "departure_date": _day(day + 15),
+                    "arrival_date": _day(day + 45),
+                    "origin": "Ganzhou",
+                    "destination_country": country,
+                    "port_of_clearance": "Tianjin Xingang",
+                    "customs_declaration_number": f"220120250{i:09d}",
+                    "total_kg": "2.000",
+                    "screening_flag": "t" if party is hostile else "f",
+                    "screening_hits": "[]",
+                    "filed_by_id": user.pk,
+                    "filed_at": f"{_day(day + 16)} 08:{i % 60:02d}:00+00",
+                    "import_batch_id": "\\N",
+                    "cancel_reason": "",
+                }
+                chunk.append("\t".join(str(fields[c]) for c in REPORT_COLUMNS))
+                if len(chunk) == 5000:
+                    copy.write("\n".join(chunk) + "\n")
+                    chunk = []
+            if chunk:
+                copy.write("\n".join(chunk) + "\n")
+        with cursor.copy(f"COPY {lines_table} ({', '.join(LINE_COLUMNS)}) FROM STDIN") as copy:
+            chunk = []
+            for i in range(1, ROWS + 1):
+                report_id = (i + 1) // 2
+                entry = worlds[report_id % 2][4]
+                fields = {
+                    "id": i,
+                    "report_id": report_id,
+                    "position": 2 - i % 2,
+                    "catalogue_entry_id": entry.pk,
+                    "form": "metal",
+                    "hs_code": "2805301200",
+                    "quantity": f"{(i % 1000) + 1}.125",
+                    "unit": "kg",
+                    "quantity_kg": f"{(i % 1000) + 1}.125",
+                    "licence_line_id": "\\N",
+                    "quantity_licence_unit": "\\N",
+                    "value": f"{(i % 1000) * 53.5:.2f}",
+                    "currency": "USD",
+                }
+                chunk.append("\t".join(str(fields[c]) for c in LINE_COLUMNS))
+                if len(chunk) == 5000:
+                    copy.write("\n".join(chunk) + "\n")
+                    chunk = []
+            if chunk:
+                copy.write("\n".join(chunk) + "\n")
+        for table in (reports_table, lines_table):
+            sql = f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"  # noqa: E501, S608 - the models' own tables
+            cursor.execute(sql)
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM ANALYZE {reports_table}, {lines_table}")
+
+
+def _day(offset: int) -> str:
+    import datetime as dt
+
+    return (dt.date(2025, 1, 1) + dt.timedelta(days=offset)).isoformat()
+
+
+def select_sql() -> None:
+    """Runs in a subprocess: print the dataset's own SELECT, for psql to copy."""
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from apps.audit.datasets import registry
+
+    dataset = registry.get("transactions")
+    inner, params = dataset.rows({}).query.sql_with_params()
+    names = ", ".join(
+        f"q.c{i} AS {connection.ops.quote_name(c.name)}" for i, c in enumerate(dataset.columns)
+    )
+    query = connection.ops.compose_sql(f"SELECT {names} FROM ({inner}) q", params)  # noqa: S608
+    print(query.replace("\n", " "))
 
 
 def drop_database(url: str) -> None:
@@ -108,78 +212,15 @@ def drop_database(url: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def bench_dataset():
-    """The benchmark table registered as an export dataset, exactly as an app registers one."""
-    from django.db import models
-
-    from apps.audit.datasets.registry import Column, Dataset, register
-
-    class BenchTransactionReport(models.Model):
-        reported_at = models.DateTimeField()
-
-        class Meta:
-            app_label = "audit"
-            managed = False
-            db_table = TABLE
-
-        def __str__(self) -> str:
-            return str(self.pk)
-
-    for name, field in [
-        ("licence_number", models.TextField()),
-        ("producer_id", models.IntegerField()),
-        ("producer_name", models.TextField()),
-        ("client_name", models.TextField()),
-        ("end_user", models.TextField()),
-        ("destination", models.TextField()),
-        ("element", models.TextField()),
-        ("control_code", models.TextField()),
-        ("hs_code", models.TextField()),
-        ("quantity_kg", models.DecimalField(max_digits=18, decimal_places=3)),
-        ("value", models.DecimalField(max_digits=18, decimal_places=2)),
-        ("currency", models.TextField()),
-        ("incoterm", models.TextField()),
-        ("contract_date", models.DateField()),
-        ("loading_date", models.DateField()),
-        ("port", models.TextField()),
-        ("customs_declaration", models.TextField()),
-        ("status", models.TextField()),
-    ]:
-        field.contribute_to_class(BenchTransactionReport, name)
-    kinds = {
-        "id": "number",
-        "reported_at": "datetime",
-        "producer_id": "number",
-        "quantity_kg": "number",
-        "value": "number",
-        "contract_date": "date",
-        "loading_date": "date",
-        "producer_name": "text",
-        "client_name": "text",
-        "end_user": "text",
-        "port": "text",
-    }
-    names = [f.name for f in BenchTransactionReport._meta.concrete_fields]
-    dataset = register(
-        Dataset(
-            name="bench_transactions",
-            label="Transactions (benchmark)",
-            model="audit.BenchTransactionReport",
-            columns=tuple(Column(n, n, n, kind=kinds.get(n, "code")) for n in names),
-            order_by=("id",),
-        )
-    )
-    return dataset
-
-
 def child(fmt: str, target: str) -> None:
     """Runs in a subprocess: export the dataset like the portal."""
     import django
 
     django.setup()
     from apps.audit import writers
+    from apps.audit.datasets import registry
 
-    dataset = bench_dataset()
+    dataset = registry.get("transactions")
     baseline_mb = peak_rss_mb()
     cpu = _cpu(resource.RUSAGE_SELF)
     started = time.perf_counter()
@@ -208,11 +249,11 @@ class Run:
     baseline_mb: float = 0.0
 
 
-def psql_copy(url: str, target: Path) -> Run:
+def psql_copy(url: str, select: str, target: Path) -> Run:
     cpu = _cpu(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(  # noqa: S603 - psql with our own arguments
-        ["psql", url, "-qc", f"\\copy {TABLE} to '{target}' with (format csv, header)"],  # noqa: S607
+        ["psql", url, "-qc", f"\\copy ({select}) to '{target}' with (format csv, header)"],  # noqa: S607
         check=True,
         env={**os.environ, "PGTZ": "UTC"},  # the portal writes times in UTC: same bytes
     )
@@ -241,7 +282,7 @@ def table_exists(url: str) -> bool:
 
     try:
         with psycopg.connect(url.replace("postgres://", "postgresql://", 1)) as conn:
-            found = conn.execute(f"SELECT count(*) FROM {TABLE}").fetchone()  # noqa: S608
+            found = conn.execute(f"SELECT count(*) FROM {LINES_TABLE}").fetchone()  # noqa: S608
     except psycopg.Error:
         return False
     return found[0] == ROWS
@@ -258,16 +299,32 @@ def main() -> None:
         _, _, fmt, target = sys.argv[:4]
         child(fmt, target)
         return
+    if "--seed" in sys.argv:
+        seed()
+        return
+    if "--select" in sys.argv:
+        select_sql()
+        return
     url = bench_url()
     out_dir = Path(tempfile.mkdtemp(prefix="rt-bench-exports-"))
     name = urlsplit(url).path.lstrip("/")
     if "--reuse" in sys.argv and table_exists(url):
-        print(f"Reusing {ROWS:,} transaction-like rows in {name}.")
+        print(f"Reusing {ROWS:,} transaction lines in {name}.")
     else:
-        print(f"Creating {ROWS:,} transaction-like rows in {name} ...")
+        print(f"Creating {ROWS:,} transaction lines in {name} ...")
+        started = time.perf_counter()
         create_database(url)
+        print(f"... migrated and seeded in {time.perf_counter() - started:.0f} s")
+    select = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, __file__, "--select"],
+        env={**os.environ, "DATABASE_URL": url},
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    ).stdout.strip()
     paths = {
-        "psql": lambda: psql_copy(url, out_dir / "psql.csv"),
+        "psql": lambda: psql_copy(url, select, out_dir / "psql.csv"),
         "csv": lambda: run_child(url, "csv", out_dir / "portal.csv"),
         "jsonl": lambda: run_child(url, "jsonl", out_dir / "portal.jsonl"),
     }

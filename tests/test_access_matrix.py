@@ -23,6 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from drf_spectacular.generators import SchemaGenerator
 
 from apps.accounts.models import Invitation
+from apps.audit.datasets import registry
 from apps.audit.services import audit_record, export_request, export_run
 from apps.catalogue.models import CatalogueEntry
 from apps.clients.models import Client
@@ -599,9 +600,15 @@ MATRIX: dict[str, Case] = {
         {**LOGIN, **AUDITORS},
     ),
     "audit:dataset_index": Case(lambda w: reverse("audit:dataset_index"), {**LOGIN, **AUDITORS}),
-    "audit:dataset_list": Case(
-        lambda w: reverse("audit:dataset_list", args=["users"]), {**LOGIN, **AUDITORS}
-    ),
+    # Every registered dataset (users ... transactions), enumerated from the registry: a
+    # dataset an app adds later is checked for every role with no change here.
+    **{
+        f"audit:dataset_list dataset={dataset.name}": Case(
+            lambda w, name=dataset.name: reverse("audit:dataset_list", args=[name]),
+            {**LOGIN, **AUDITORS},
+        )
+        for dataset in registry.all_datasets()
+    },
     "audit:verify": Case(lambda w: reverse("audit:verify"), {**LOGIN, **AUDITORS}),
     "audit:export_list": Case(lambda w: reverse("audit:export_list"), {**LOGIN, **AUDITORS}),
     "audit:export_detail": Case(

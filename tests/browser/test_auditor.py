@@ -11,6 +11,7 @@ from django.db import connection
 
 from apps.accounts import services as account_services
 from apps.audit.services import audit_record
+from tests.audit.records_world import Records
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
@@ -127,3 +128,25 @@ def test_auditor_browses_records_and_checks_the_chain(
     nav("Exports")
     assert page.get_by_role("heading", name="My exports").is_visible()
     screenshot("auditor-exports")
+
+
+def test_auditor_filters_transactions_by_element_and_exports_them(
+    page, nav, login, auditor, producer, other_producer, screenshot
+):
+    records = Records(producer, other_producer)
+    login(auditor)
+    nav("Records")
+    page.get_by_test_id("dataset-card").filter(has_text="Every line of every").get_by_role(
+        "link", name="Open"
+    ).click()
+    assert page.get_by_test_id("record-row").count() == 4  # one row per line
+    page.get_by_label("Element").select_option("samarium")
+    page.get_by_role("button", name="Filter").click()
+    rows = page.get_by_test_id("record-row")
+    assert rows.count() == 1
+    assert records.other_report.number in rows.first.inner_text()
+    screenshot("auditor-transactions")
+    page.get_by_label("Export format").select_option("csv")
+    page.get_by_role("button", name="Export these rows").click()
+    page.get_by_test_id("download-link").wait_for(timeout=30_000)
+    assert page.get_by_test_id("manifest-rows").inner_text() == "1"

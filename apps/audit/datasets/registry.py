@@ -9,7 +9,8 @@ and exports the new dataset in CSV, JSON Lines and XLSX with no other change:
         columns=(Column("number", "number", _("Number"), kind="code"),
                  Column("holder", "holder__legal_name", _("Holder")), ...),
         filters=(*date_range("issued_at"), producer("holder_id"), status("status", choices),
-                 element("lines__catalogue_entry__element"), destination("destination")),
+                 element("catalogue_entry__element", related="lines"),
+                 destination("destination_country")),
         search=("number", "holder__legal_name"),
     ))
 
@@ -17,6 +18,9 @@ Column kinds decide how a value is written: "text" (free text: formula cells neu
 "code" (a value the models validate to start with a letter or digit and to hold no quotes,
 backslashes or control characters: ISO codes, statuses, HS codes, numbers of records; written
 as it is, which keeps large exports fast), "number", "bool", "date", "datetime" and "json".
+
+A filter on a to-many relation (a licence's lines) names it as `related`: a row is kept when
+one of its related rows matches (EXISTS), so a licence with two matching lines is one row.
 """
 
 from collections.abc import Callable, Iterable
@@ -26,7 +30,8 @@ from typing import Any
 
 from django import forms
 from django.apps import apps as django_apps
-from django.db.models import F, Q, QuerySet
+from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat, Greatest, Length, LPad
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
@@ -58,6 +63,7 @@ class Filter:
     kind: str = "text"  # text | choice | date_from | date_to | producer | search
     choices: Callable[[], Iterable[tuple[str, str]]] | tuple = ()
     search_lookups: tuple[str, ...] = ()
+    related: str = ""  # a to-many relation of the model: `lookup` is then from its rows
 
     def form_field(self) -> forms.Field:
         if self.kind in {"date_from", "date_to"}:
@@ -95,7 +101,29 @@ class Filter:
             bound = _day_start(qs, self.lookup, day)
             suffix = "gte" if self.kind == "date_from" else "lt"
             return qs.filter(**{f"{self.lookup}__{suffix}": bound})
+        if self.related:
+            return qs.filter(_exists(qs.model, self.related, Q(**{self.lookup: value})))
         return qs.filter(**{self.lookup: value})
+
+
+def _exists(model, related: str, condition: Q) -> Exists:
+    """EXISTS (a related row that meets `condition`): a join would repeat the row per match."""
+    relation = model._meta.get_field(related)
+    rows = relation.related_model._default_manager.filter(
+        condition, **{relation.field.name: OuterRef("pk")}
+    )
+    return Exists(rows)
+
+
+def padded_reference(prefix: str, digits: int, lookup: str = "pk"):
+    """`prefix` + the id zero-padded to `digits` in SQL, as the models print it (APP-0000042);
+    an id longer than `digits` is written whole, as Python's format does."""
+    text = Cast(lookup, CharField())
+    return Concat(
+        Value(prefix),
+        LPad(text, Greatest(Value(digits), Length(text)), Value("0")),
+        output_field=CharField(),
+    )
 
 
 def _call(value):
@@ -108,6 +136,20 @@ def _producer_choices():
     return [("", _("All producers"))] + [
         (str(pk), name) for pk, name in Organisation.objects.values_list("pk", "legal_name")
     ]
+
+
+def element_choices():
+    """The elements of the catalogue (every entry, in force or not: old records name old ones)."""
+    from apps.catalogue.models import CatalogueEntry
+
+    elements = CatalogueEntry.objects.order_by("element").values_list("element", flat=True)
+    return [(e, e.capitalize()) for e in elements.distinct()]
+
+
+def country_choices():
+    from django_countries import countries
+
+    return [(code, name) for code, name in countries]
 
 
 def _day_start(qs: QuerySet, lookup: str, day: date):
@@ -139,14 +181,18 @@ def status(lookup: str, choices) -> Filter:
     return Filter("status", gettext_lazy("Status"), lookup, "choice", choices=choices)
 
 
-def element(lookup: str, choices=()) -> Filter:
+def element(lookup: str, choices=element_choices, related: str = "") -> Filter:
     kind = "choice" if choices else "text"
-    return Filter("element", gettext_lazy("Element"), lookup, kind, choices=choices)
+    return Filter(
+        "element", gettext_lazy("Element"), lookup, kind, choices=choices, related=related
+    )
 
 
-def destination(lookup: str, choices=()) -> Filter:
+def destination(lookup: str, choices=country_choices, label=None) -> Filter:
     kind = "choice" if choices else "text"
-    return Filter("destination", gettext_lazy("Destination"), lookup, kind, choices=choices)
+    return Filter(
+        "destination", label or gettext_lazy("Destination"), lookup, kind, choices=choices
+    )
 
 
 def search(*lookups: str, label=None) -> Filter:

@@ -2,7 +2,6 @@
 their licences. Thin: scoped selectors (404), services (400 / 403 / 409 through the standard
 error body), producer serializers only."""
 
-from django.db import transaction
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -17,7 +16,6 @@ from apps.licensing.models import (
     Application,
     ApplicationLine,
     ApplicationParty,
-    DocumentKind,
     LicenceLine,
 )
 from apps.licensing.serializers_producer import (
@@ -107,14 +105,12 @@ class ProducerApplicationViewSet(
     def create(self, request, *args, **kwargs):
         data = ProducerApplicationWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        with transaction.atomic():  # header, lines and parties: all or nothing
-            app = services.application_create(
-                actor=request.user, data=data.service_header(), lines=data.service_lines()
-            )
-            if data.service_parties() is not None:
-                services.application_set_parties(
-                    actor=request.user, application=app, parties=data.service_parties()
-                )
+        app = services.application_create(  # header, lines and parties: all or nothing
+            actor=request.user,
+            data=data.service_header(),
+            lines=data.service_lines(),
+            parties=data.service_parties(),
+        )
         return self._detail(app, status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
@@ -122,17 +118,13 @@ class ProducerApplicationViewSet(
         partial = kwargs.get("partial", False)
         data = ProducerApplicationWriteSerializer(data=request.data, partial=partial)
         data.is_valid(raise_exception=True)
-        with transaction.atomic():
-            services.application_update(
-                actor=request.user,
-                application=app,
-                data=data.service_header(),
-                lines=data.service_lines(),
-            )
-            if data.service_parties() is not None:
-                services.application_set_parties(
-                    actor=request.user, application=app, parties=data.service_parties()
-                )
+        services.application_update(
+            actor=request.user,
+            application=app,
+            data=data.service_header(),
+            lines=data.service_lines(),
+            parties=data.service_parties(),
+        )
         return self._detail(app)
 
     @extend_schema(
@@ -180,18 +172,12 @@ class ProducerApplicationViewSet(
         app = self.get_object()
         body = AnswerSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        # Attachments first, while the case still waits for the answer; all or nothing.
-        with transaction.atomic():
-            for upload in body.validated_data["attachments"]:
-                services.document_add(
-                    actor=request.user,
-                    application=app,
-                    kind=DocumentKind.RFI_ANSWER,
-                    upload=upload,
-                )
-            services.rfi_answer(
-                actor=request.user, application=app, answer=body.validated_data["answer"]
-            )
+        services.rfi_answer(  # the answer and its attachments: all or nothing
+            actor=request.user,
+            application=app,
+            answer=body.validated_data["answer"],
+            attachments=body.validated_data["attachments"],
+        )
         return self._detail(app)
 
     @extend_schema(

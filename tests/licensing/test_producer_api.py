@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from apps.audit.models import AuditEvent
 from apps.licensing.models import Application
 from apps.licensing.workflow import ApplicationStatus as S
 from tests.licensing.conftest import pdf
@@ -255,3 +256,35 @@ def test_schema_names_the_producer_actions(client_for, producer):
         "/api/v1/licences/",
     ):
         assert path in schema
+
+
+def test_a_draft_with_parties_is_one_audit_event(api, dysprosium, client_book):
+    before = AuditEvent.objects.count()
+    response = post_json(
+        api, reverse("api:application-list"), payload(dysprosium, client_book["buyer"])
+    )
+    assert response.status_code == 201, response.json()
+    events = list(AuditEvent.objects.order_by("id")[before:])
+    assert [e.action for e in events] == ["application.create"]
+    buyer = client_book["buyer"].pk
+    assert sorted(events[0].changes["parties"]) == sorted(
+        [[buyer, "purchaser"], [buyer, "consignee"], [buyer, "end_user"]]
+    )
+
+
+def test_an_answer_with_attachments_is_one_audit_event(api, make_draft, advance):
+    app = advance(make_draft(), S.INFORMATION_REQUESTED)
+    before = AuditEvent.objects.count()
+    response = api.post(
+        reverse("api:application-answer", args=[app.pk]),
+        {"answer": "Both attached.", "attachments": [pdf("a.pdf"), pdf("b.pdf")]},
+        format="multipart",
+    )
+    assert response.status_code == 200, response.json()
+    events = list(AuditEvent.objects.order_by("id")[before:])
+    assert len(events) == 1, [e.action for e in events]
+    attached = events[0].changes["attachments"]
+    assert sorted(a["document"] for a in attached) == sorted(
+        app.documents.filter(kind="rfi_answer").values_list("pk", flat=True)
+    )
+    assert all(a["kind"] == "rfi_answer" and len(a["sha256"]) == 64 for a in attached)

@@ -109,8 +109,15 @@ def catalogue_entry_ids(lines) -> list[int]:
 
 
 @transaction.atomic
-def application_create(*, actor, data: dict, lines: list[dict] | None = None) -> Application:
-    """A new draft for the actor's company. Drafts may be incomplete; submission checks."""
+def application_create(
+    *,
+    actor,
+    data: dict,
+    lines: list[dict] | None = None,
+    parties: list[tuple[int, str]] | None = None,
+) -> Application:
+    """A new draft for the actor's company, with its lines and parties when given (one audit
+    event for all of it). Drafts may be incomplete; submission checks."""
     membership = getattr(actor, "membership", None)
     if membership is None or not permissions.owns(
         actor, Application(organisation_id=membership.organisation_id)
@@ -128,13 +135,21 @@ def application_create(*, actor, data: dict, lines: list[dict] | None = None) ->
     )
     if lines:
         _replace_lines(app, lines)
-    audit_record(actor=actor, action="application.create", obj=app, changes=_header_snapshot(app))
+    changes = _header_snapshot(app)
+    if parties is not None:
+        changes["parties"] = _set_parties(actor, app, parties)
+    audit_record(actor=actor, action="application.create", obj=app, changes=changes)
     return app
 
 
 @transaction.atomic
 def application_update(
-    *, actor, application: Application, data: dict, lines: list[dict] | None = None
+    *,
+    actor,
+    application: Application,
+    data: dict,
+    lines: list[dict] | None = None,
+    parties: list[tuple[int, str]] | None = None,
 ) -> Application:
     app = lock_application(application)
     _must_own_draft(actor, app)
@@ -154,6 +169,8 @@ def application_update(
     if lines is not None:
         _replace_lines(app, lines)
         changes["lines"] = len(lines)
+    if parties is not None:
+        changes["parties"] = _set_parties(actor, app, parties)
     audit_record(actor=actor, action="application.update", obj=app, changes=changes)
     return app
 
@@ -165,6 +182,13 @@ def application_set_parties(
     """Name the parties, by client id and role, from the actor's own client book only."""
     app = lock_application(application)
     _must_own_draft(actor, app)
+    named = _set_parties(actor, app, parties)
+    audit_record(actor=actor, action="application.set_parties", obj=app, changes={"parties": named})
+    return app
+
+
+def _set_parties(actor, app: Application, parties: list[tuple[int, str]]) -> list[list]:
+    """Replace a locked draft's parties (the caller audits); returns them as recorded."""
     ids = {client_id for client_id, _role in parties}
     book = {c.pk: c for c in client_list_for(actor).filter(pk__in=ids)}
     errors = []
@@ -186,13 +210,7 @@ def application_set_parties(
         ApplicationParty(application=app, client_id=client_id, role=role)
         for client_id, role in dict.fromkeys(parties)
     )
-    audit_record(
-        actor=actor,
-        action="application.set_parties",
-        obj=app,
-        changes={"parties": [[cid, role] for cid, role in parties]},
-    )
-    return app
+    return [[cid, role] for cid, role in parties]
 
 
 @transaction.atomic
@@ -202,13 +220,29 @@ def document_add(*, actor, application: Application, kind: str, upload) -> Docum
         raise PermissionDeniedError(_("Only your company's staff can add documents."))
     if app.status not in (ApplicationStatus.DRAFT, ApplicationStatus.INFORMATION_REQUESTED):
         raise DomainError(_("Documents can be added to a draft or to an answer to a request."))
+    doc = _store_document(actor, app, kind, upload)
+    audit_record(
+        actor=actor,
+        action="document.add",
+        obj=doc,
+        changes={"application": app.pk, **_document_summary(doc)},
+    )
+    return doc
+
+
+def _document_summary(doc: Document) -> dict:
+    return {"kind": doc.kind, "sha256": doc.sha256, "size": doc.size}
+
+
+def _store_document(actor, app: Application, kind: str, upload) -> Document:
+    """Check an upload by its content and store it on a locked application (the caller audits)."""
     if kind not in DocumentKind.values:
         raise DomainError(
             _("Choose the kind of document."),
             field_errors={"kind": [_("Choose the kind of document.")]},
         )
     checked = documents.check_upload(upload)
-    doc = Document.objects.create(
+    return Document.objects.create(
         application=app,
         kind=kind,
         file=checked.content,
@@ -218,18 +252,6 @@ def document_add(*, actor, application: Application, kind: str, upload) -> Docum
         sha256=checked.sha256,
         uploaded_by=actor,
     )
-    audit_record(
-        actor=actor,
-        action="document.add",
-        obj=doc,
-        changes={
-            "application": app.pk,
-            "kind": kind,
-            "sha256": checked.sha256,
-            "size": checked.size,
-        },
-    )
-    return doc
 
 
 @transaction.atomic

@@ -16,11 +16,13 @@ from apps.licensing import clock, notify, permissions
 from apps.licensing.models import (
     Application,
     ApplicationLine,
+    DocumentKind,
     InformationRequest,
     InternalNote,
     Recommendation,
 )
 from apps.licensing.services._common import check_transition, lock_application, move
+from apps.licensing.services.applications import _document_summary, _store_document
 from apps.licensing.services.licences import licence_issue
 from apps.licensing.workflow import OPEN_APPLICATION_STATES, ApplicationStatus
 from apps.workcalendar.selectors import work_calendar
@@ -93,19 +95,28 @@ def rfi_raise(*, actor, application: Application, question: str) -> InformationR
 
 
 @transaction.atomic
-def rfi_answer(*, actor, application: Application, answer: str) -> InformationRequest:
-    """The producer answers the open request; the clock runs again from today."""
+def rfi_answer(
+    *, actor, application: Application, answer: str, attachments=()
+) -> InformationRequest:
+    """The producer answers the open request, with documents if any; the clock runs again from
+    today. One audit event names the answer and every attached document."""
     app = lock_application(application)
     transition = check_transition(app, "answer_information", actor)
     if not answer.strip():
         raise DomainError(_("Write your answer."), field_errors={"answer": [_("Required.")]})
+    attached = [
+        _store_document(actor, app, DocumentKind.RFI_ANSWER, upload) for upload in attachments
+    ]
     rfi = app.information_requests.select_for_update().get(status=InformationRequest.Status.OPEN)
     rfi.status = InformationRequest.Status.ANSWERED
     rfi.answer = answer.strip()
     rfi.answered_by = actor
     rfi.answered_at = timezone.now()
     rfi.save(update_fields=["status", "answer", "answered_by", "answered_at"])
-    move(app, transition, actor, audit_changes={"rfi": rfi.pk, "answer_length": len(rfi.answer)})
+    changes = {"rfi": rfi.pk, "answer_length": len(rfi.answer)}
+    if attached:
+        changes["attachments"] = [{"document": d.pk, **_document_summary(d)} for d in attached]
+    move(app, transition, actor, audit_changes=changes)
     notify.application_changed(app, "answer_information", actor)
     return rfi
 

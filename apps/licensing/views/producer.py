@@ -5,7 +5,6 @@ refusal of a service is shown on the form or as a message, and changes nothing."
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -488,15 +487,14 @@ def rfi_answer(request, pk: int):
     )
 
 
-@transaction.atomic
 def _answer(request, app: Application, form: forms.RfiAnswerForm) -> None:
-    """Attachments first, while the case still waits for the answer, then the answer itself;
-    one transaction, so a refused file sends nothing."""
-    for upload in form.cleaned_data["attachments"]:
-        services.document_add(
-            actor=request.user, application=app, kind=DocumentKind.RFI_ANSWER, upload=upload
-        )
-    services.rfi_answer(actor=request.user, application=app, answer=form.cleaned_data["answer"])
+    """The answer and its attachments, all or nothing: a refused file sends nothing."""
+    services.rfi_answer(
+        actor=request.user,
+        application=app,
+        answer=form.cleaned_data["answer"],
+        attachments=form.cleaned_data["attachments"],
+    )
 
 
 # ---- licences ----------------------------------------------------------------------------------

@@ -350,7 +350,7 @@ def _lookup_client(text: str, ctx: BatchContext) -> tuple[Client | None, str | N
     """(client, None) or (client or None, why not): required, ambiguous, unknown, archived."""
     if not text:
         return None, "required"
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # "²" is a digit to isdigit, not to int()
         client = ctx.clients.get(int(text))
     else:
         matches = ctx.clients_by_name.get(text.casefold(), [])
@@ -434,7 +434,7 @@ def _resolve_entry(
 def _lookup_entry(item: str | int, form: str, ctx: BatchContext, licence_id) -> tuple:
     """(entry or None, form, why not or None, the reference as named in messages)."""
     form = (form or "").strip().lower()
-    if isinstance(item, int) or item.strip().isdigit():
+    if isinstance(item, int) or (item.strip().isascii() and item.strip().isdigit()):
         entry = ctx.entries.get(int(str(item).strip()))
         if entry is None:
             return None, form, "unknown_id", ""
@@ -659,7 +659,7 @@ def _check_line(line, label, ctx, licence, loading, drawn, controlled_refs, prob
         )
         ok = False
     hs_code = str(line.hs_code or "").strip().replace(".", "")
-    if hs_code and not (hs_code.isdigit() and len(hs_code) == 10):
+    if hs_code and not (hs_code.isascii() and hs_code.isdigit() and len(hs_code) == 10):
         problems.add(
             "lines",
             _("%(line)s: HS code %(hs)r must be 10 digits.") % {"line": label, "hs": hs_code},

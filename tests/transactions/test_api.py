@@ -255,3 +255,20 @@ def test_officials_and_other_companies_cannot_cancel_or_correct(
         )
         assert (cancel.status_code, correct.status_code) == (code, code)
     assert TransactionReport.objects.get().status == "accepted"
+
+
+@pytest.mark.django_db
+def test_digits_that_are_not_ascii_are_refused_not_crashed(client_for, producer, licence, buyer):
+    client = client_for(producer)
+    line = {**body(licence, buyer)["lines"][0], "item": "\u00b2", "hs_code": "\u00b2" * 10}
+    refused = post(
+        client,
+        reverse("api:transaction-list"),
+        body(licence, buyer, purchaser="\u00b2", lines=[line]),
+    )
+    assert refused.status_code == 400, refused.content
+    message = refused.json()["error"]["message"]
+    assert "Purchaser '\u00b2' is not in your client book." in message
+    assert "is not a control code like 1C905.a" in message
+    assert "HS code" in message
+    assert TransactionReport.objects.count() == 0

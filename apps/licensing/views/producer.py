@@ -464,7 +464,12 @@ def rfi_answer(request, pk: int):
     form = forms.RfiAnswerForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            _answer(request, app, form)
+            services.rfi_answer(  # the answer and its attachments, all or nothing
+                actor=request.user,
+                application=app,
+                answer=form.cleaned_data["answer"],
+                attachments=form.cleaned_data["attachments"],
+            )
         except ConflictError as exc:
             return _refused(request, app, exc)
         except PermissionDeniedError:
@@ -484,16 +489,6 @@ def rfi_answer(request, pk: int):
             "form": form,
             "days_left": calendar.working_days_between(timezone.localdate(), rfi.due_on),
         },
-    )
-
-
-def _answer(request, app: Application, form: forms.RfiAnswerForm) -> None:
-    """The answer and its attachments, all or nothing: a refused file sends nothing."""
-    services.rfi_answer(
-        actor=request.user,
-        application=app,
-        answer=form.cleaned_data["answer"],
-        attachments=form.cleaned_data["attachments"],
     )
 
 

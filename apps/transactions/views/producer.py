@@ -31,6 +31,11 @@ def place_errors(form, exc: DomainError, extra_form=None) -> None:
         form.add_error(None, exc.message)
 
 
+def _warn_if_screened(request, report: TransactionReport) -> None:
+    if report.screening_flag:
+        messages.warning(request, _("A client resembles a listed party: officials will review it."))
+
+
 @role_required(*PRODUCER_ROLES)
 def report_list(request):
     filters = forms.ReportFilterForm(request.GET or None)
@@ -80,10 +85,7 @@ def report_create(request):
                 _("Report %(n)s accepted: %(kg)s kg drawn from the licence.")
                 % {"n": report.number, "kg": report.total_kg},
             )
-            if report.screening_flag:
-                messages.warning(
-                    request, _("A client resembles a listed party: officials will review it.")
-                )
+            _warn_if_screened(request, report)
             return redirect("transactions:report_detail", pk=report.pk)
     return render(request, "transactions/report_form.html", {"form": form, "lines": lines})
 
@@ -132,10 +134,7 @@ def report_correct(request, pk: int):
                         "unit": row["line"].unit,
                     },
                 )
-            if new.screening_flag:
-                messages.warning(
-                    request, _("A client resembles a listed party: officials will review it.")
-                )
+            _warn_if_screened(request, new)
             return redirect("transactions:report_detail", pk=new.pk)
     return render(
         request,

@@ -94,8 +94,11 @@ def dataset_list(request, name: str):
     context = list_context(
         request, qs, default_sort=dataset.default_sort or "id", sort_fields=dataset.sort_fields()
     )
+    # Codes, numbers and dates stay on one line ("TR-00000144", not "TR-" over "00000144").
+    nowrap = [c.kind in {"code", "number", "date", "datetime"} for c in columns]
     context["rows"] = [
-        (row["pk"], [row[f"c{i}"] for i in range(len(columns))]) for row in context["object_list"]
+        (row["pk"], [(row[f"c{i}"], nowrap[i]) for i in range(len(columns))])
+        for row in context["object_list"]
     ]
     context.update(
         {
